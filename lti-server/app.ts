@@ -1,0 +1,79 @@
+// The Express 5 host: ltijs under /lti, tool pages under /app, the extension's API under /ext.
+import express, { type Express } from 'express';
+import type { Config } from './config.ts';
+import type { Database } from './database.ts';
+import { errorHandler } from './http/errors.ts';
+import { createTokenService } from './http/tokens.ts';
+import type { Queue } from './jobs/queue.ts';
+import { ltiUrls, startLtiProvider } from './lti/provider.ts';
+import { page } from './pages/layout.ts';
+import { html } from './pages/html.ts';
+import { attemptApi, attemptPages } from './routes/attempts/index.ts';
+import type { RouteContext } from './routes/context.ts';
+import { eventApi } from './routes/events/index.ts';
+import { flagApi } from './routes/flags/index.ts';
+import { quizPages } from './routes/quizzes/index.ts';
+import { recordingApi } from './routes/recordings/index.ts';
+import { reviewPages } from './routes/reviews/index.ts';
+import type { Bucket } from './storage/bucket.ts';
+
+/** The extension API's largest body: a batch of events or flags. Chunks never pass through the server. */
+export const extensionBodyLimit = '64kb';
+
+export async function createApp(deps: { config: Config; db: Database; bucket: Bucket; queue: Queue }): Promise<Express> {
+  const tokens = createTokenService(deps.config.appSecret);
+  const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens });
+  const context: RouteContext = { ...deps, tokens, lti };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // The extension calls from its own origin (chrome-extension://, moz-extension://) with a bearer token, no cookies.
+  const ext = express.Router();
+  ext.use((req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && /^(chrome-extension|moz-extension):\/\//.test(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return res.status(204).end();
+    next();
+  });
+  ext.use(express.json({ limit: extensionBodyLimit }));
+  ext.use(attemptApi(context), eventApi(context), flagApi(context), recordingApi(context));
+  ext.use((_req, _res, next) => next(Object.assign(new Error('No such endpoint.'), { status: 404 })));
+  ext.use(errorHandler('json'));
+  app.use('/ext', ext);
+
+  const pages = express.Router();
+  pages.use((_req, res, next) => {
+    res.setHeader('Referrer-Policy', 'no-referrer'); // sessions ride in page URLs
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  pages.use(quizPages(context), attemptPages(context), reviewPages(context));
+  pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
+  pages.use(errorHandler('html'));
+  app.use('/app', pages);
+
+  app.use('/lti', lti.app);
+
+  app.get('/', (_req, res) => {
+    const urls = ltiUrls(deps.config.publicUrl);
+    res.type('html').send(page('Invigil', html`<h1>Invigil</h1>
+<p>Open, self-hostable remote proctoring for Canvas and Moodle. Register this tool in your LMS with these values:</p>
+<dl>
+<dt>Login (OIDC initiation) URL</dt><dd><code>${urls.login}</code></dd>
+<dt>Launch (redirect) URL</dt><dd><code>${urls.launch}</code></dd>
+<dt>Deep Linking URL</dt><dd><code>${urls.deepLinking}</code></dd>
+<dt>Public keyset (JWKS) URL</dt><dd><code>${urls.keys}</code></dd>
+<dt>Dynamic Registration URL</dt><dd><code>${urls.register}</code></dd>
+</dl>`));
+  });
+  app.get('/healthz', (_req, res) => res.json({ ok: true }));
+  return app;
+}

@@ -1,0 +1,60 @@
+// One Drizzle handle over either a PostgreSQL server or embedded PGlite; migrations run before anything else uses it.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { fromPglite, type ConstructorOptions } from 'pg-boss';
+import * as schema from '../models/schema.ts';
+import type { Config } from './config.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseHandle = {
+  db: Database;
+  /** How pg-boss reaches the same database. */
+  queueOptions: ConstructorOptions;
+  close(): Promise<void>;
+};
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '../models/migrations');
+
+export class DatabaseUnavailableError extends Error {}
+
+export async function openDatabase(config: Config['database']): Promise<DatabaseHandle> {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: 20 });
+    try {
+      const db = drizzlePg(pool, { schema });
+      await migratePg(db, { migrationsFolder });
+      return {
+        db: db as unknown as Database,
+        queueOptions: { connectionString: config.url, max: 5 },
+        close: () => pool.end(),
+      };
+    } catch (error) {
+      await pool.end().catch(() => {});
+      const target = config.url.replace(/\/\/[^@/]*@/, '//***@');
+      throw new DatabaseUnavailableError(`Cannot use the database at ${target}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    mkdirSync(config.dir, { recursive: true });
+    const client = new PGlite(config.dir);
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder });
+    return {
+      db: db as unknown as Database,
+      queueOptions: { db: fromPglite(client), backend: 'pglite' },
+      close: () => client.close(),
+    };
+  } catch (error) {
+    throw new DatabaseUnavailableError(`Cannot open the embedded database in ${config.dir}: ${(error as Error).message}`);
+  }
+}

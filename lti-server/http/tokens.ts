@@ -1,0 +1,50 @@
+// Our own signed tokens, never signed with the ltijs key (ltijs accepts any bearer token signed with it).
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+/** Lifetime of an extension's attempt token: longer than any exam, short enough to be useless later. */
+export const attemptTokenSeconds = 8 * 3600;
+export const appSessionSeconds = 4 * 3600;
+export const startTokenSeconds = 300;
+
+export function createTokenService(appSecret: string) {
+  // One derived key per purpose, so a token of one kind is never accepted as another.
+  const keyFor = (purpose: string) => createHmac('sha256', appSecret).update(`invigil:${purpose}`).digest();
+  const sessionKey = keyFor('app-session');
+  const attemptKey = keyFor('attempt');
+
+  async function sign(key: Uint8Array, audience: string, subject: string, seconds: number, claims: Record<string, unknown> = {}) {
+    return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setAudience(audience)
+      .setIssuedAt().setExpirationTime(`${seconds}s`).sign(key);
+  }
+  async function verify(key: Uint8Array, audience: string, token: string) {
+    try {
+      const { payload } = await jwtVerify(token, key, { audience, algorithms: ['HS256'] });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    appSession: {
+      sign: (launchId: string) => sign(sessionKey, 'invigil-app', launchId, appSessionSeconds),
+      verify: async (token: string) => (await verify(sessionKey, 'invigil-app', token))?.sub,
+    },
+    attempt: {
+      sign: (attemptId: string) => sign(attemptKey, 'invigil-extension', attemptId, attemptTokenSeconds),
+      verify: async (token: string) => (await verify(attemptKey, 'invigil-extension', token))?.sub,
+    },
+    /** A single-use start token: random, stored only as a hash on the attempt. */
+    newStartToken() {
+      const token = randomBytes(32).toString('base64url');
+      return { token, hash: hashStartToken(token), expiresAt: new Date(Date.now() + startTokenSeconds * 1000) };
+    },
+  };
+}
+
+export function hashStartToken(token: string) {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,45 @@
+// Background work on pg-boss, in the same database: finalising an attempt remuxes each of its streams.
+import { PgBoss, type ConstructorOptions } from 'pg-boss';
+import { and, eq, sql } from 'drizzle-orm';
+import { chunks, recordings } from '../../models/schema.ts';
+import type { Database } from '../database.ts';
+import type { Bucket } from '../storage/bucket.ts';
+import { remuxRecording } from './remux-recording.ts';
+
+export type Queue = Awaited<ReturnType<typeof startQueue>>;
+
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording' } as const;
+
+export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean }) {
+  const { db, bucket } = options;
+  const boss = new PgBoss({ ...options.queueOptions, schema: 'pgboss' });
+  boss.on('error', (error) => console.error('[jobs]', error.message));
+  await boss.start();
+  for (const name of Object.values(queues)) await boss.createQueue(name);
+
+  if (options.work !== false) {
+    await boss.work<{ attemptId: string }>(queues.finalize, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const streams = await db.selectDistinct({ stream: chunks.stream }).from(chunks)
+        .where(and(eq(chunks.attemptId, job.data.attemptId), eq(chunks.uploaded, true)));
+      for (const { stream } of streams) {
+        // Shown as "processing" from now on, even before the remux job is picked up.
+        await db.insert(recordings).values({ attemptId: job.data.attemptId, stream, status: 'processing' })
+          .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', updatedAt: sql`now()` } });
+        await boss.send(queues.remux, { attemptId: job.data.attemptId, stream }, {
+          singletonKey: `${job.data.attemptId}:${stream}`, retryLimit: 3, retryDelay: 5,
+        });
+      }
+    });
+    await boss.work<{ attemptId: string; stream: string }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      await remuxRecording({ db, bucket }, job.data.attemptId, job.data.stream);
+    });
+  }
+
+  return {
+    boss,
+    async finalizeAttempt(attemptId: string) {
+      await boss.send(queues.finalize, { attemptId }, { singletonKey: attemptId, retryLimit: 3 });
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}

@@ -1,0 +1,74 @@
+// Turns one stream's chunks into a seekable WebM for review. Chunks are byte slices of one MediaRecorder output per
+// segment (only the first carries the header), so each segment is concatenated, then remuxed with `-c copy` into a
+// file (ffmpeg writes Cues only to a seekable file), then segments are joined.
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { chunks, recordings } from '../../models/schema.ts';
+import type { Database } from '../database.ts';
+import { objectKeys, type Bucket } from '../storage/bucket.ts';
+
+const run = promisify(execFile);
+
+export async function probeDurationMs(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  const seconds = Number.parseFloat(stdout.trim());
+  if (!Number.isFinite(seconds)) throw new Error(`ffprobe reported no duration for ${path.basename(file)}`);
+  return Math.round(seconds * 1000);
+}
+
+async function remuxFile(input: string, output: string) {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-fflags', '+genpts', '-i', input, '-c', 'copy', output]);
+}
+
+export async function remuxRecording(deps: { db: Database; bucket: Bucket }, attemptId: string, stream: string) {
+  const { db, bucket } = deps;
+  const rows = await db.select().from(chunks)
+    .where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, stream), eq(chunks.uploaded, true)))
+    .orderBy(asc(chunks.segment), asc(chunks.seq));
+  if (!rows.length) return;
+  const startedAt = new Date(Math.min(...rows.map((r) => r.segmentStartedAt.getTime())));
+  await db.insert(recordings).values({ attemptId, stream, status: 'processing', startedAt })
+    .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', updatedAt: new Date() } });
+
+  const work = await mkdtemp(path.join(tmpdir(), 'invigil-remux-'));
+  try {
+    const segments = [...new Set(rows.map((r) => r.segment))];
+    const remuxed: string[] = [];
+    for (const segment of segments) {
+      const raw = path.join(work, `segment-${segment}.raw.webm`);
+      const out = createWriteStream(raw);
+      for (const chunk of rows.filter((r) => r.segment === segment)) {
+        await pipeline(await bucket.getStream(chunk.objectKey), out, { end: false });
+      }
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      const file = path.join(work, `segment-${segment}.webm`);
+      await remuxFile(raw, file);
+      remuxed.push(file);
+    }
+    let final = remuxed[0];
+    if (remuxed.length > 1) {
+      const list = path.join(work, 'segments.txt');
+      await writeFile(list, remuxed.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n'));
+      final = path.join(work, 'joined.webm');
+      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', final]);
+    }
+    const durationMs = await probeDurationMs(final);
+    const { size } = await stat(final);
+    const key = objectKeys.review(attemptId, stream);
+    await bucket.putFile(key, final, 'video/webm', size);
+    await db.update(recordings).set({ status: 'ready', objectKey: key, bytes: size, durationMs, startedAt, error: null, updatedAt: new Date() })
+      .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));
+  } catch (error) {
+    await db.update(recordings).set({ status: 'failed', error: String((error as Error).message).slice(0, 1000), updatedAt: sql`now()` })
+      .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

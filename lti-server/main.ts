@@ -1,0 +1,78 @@
+// `npm start`: opens the database (PGlite unless DATABASE_URL is set), an S3 bucket (embedded unless S3_BUCKET is
+// set), the job queue and the web server, then prints what an LMS admin needs to register the tool.
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DatabaseUnavailableError, openDatabase } from './database.ts';
+import { createApp } from './app.ts';
+import { startQueue } from './jobs/queue.ts';
+import { ltiUrls } from './lti/provider.ts';
+import { createBucket } from './storage/bucket.ts';
+import { startEmbeddedS3 } from './storage/embedded-s3.ts';
+
+export async function startInvigil(config: Config) {
+  const database = await openDatabase(config.database);
+  const embeddedS3 = config.s3.embedded
+    ? await startEmbeddedS3({ directory: path.join(config.dataDir, 's3'), port: config.s3.embeddedPort })
+    : undefined;
+  const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
+  await bucket.ensureExists();
+  const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions });
+  const app = await createApp({ config, db: database.db, bucket, queue });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    port,
+    bucket,
+    db: database.db,
+    s3Endpoint: embeddedS3?.endpoint ?? config.s3.endpoint,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.stop();
+      bucket.destroy();
+      await embeddedS3?.close();
+      await database.close();
+    },
+  };
+}
+
+async function main() {
+  const config = loadConfig();
+  const running = await startInvigil(config);
+  const urls = ltiUrls(config.publicUrl);
+  console.log([
+    `Invigil is running on http://${config.host}:${running.port} (public URL ${config.publicUrl})`,
+    `  database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  storage:  ${config.s3.embedded ? `embedded S3 at ${running.s3Endpoint}, bucket ${config.s3.bucket}` : `S3 bucket ${config.s3.bucket}`}`,
+    '',
+    'Register the tool in your LMS (LTI 1.3) with:',
+    `  Login (OIDC initiation) URL: ${urls.login}`,
+    `  Launch (redirect) URL:       ${urls.launch}`,
+    `  Deep Linking URL:            ${urls.deepLinking}`,
+    `  Public keyset (JWKS) URL:    ${urls.keys}`,
+    `  Dynamic Registration URL:    ${urls.register}`,
+    '',
+    'Or register a platform by hand: npm run platform -- add --help',
+  ].join('\n'));
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    if (error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+      console.error(`Invigil cannot start.\n${error.message}`);
+    } else {
+      console.error('Invigil cannot start:', error);
+    }
+    process.exit(1);
+  });
+}

@@ -1,0 +1,18 @@
+// Who may do what with a proctored quiz.
+import type { quizzes } from '../../models/schema.ts';
+import type { Actor, LtiActor } from '../http/actors.ts';
+import type { Policy } from '../http/authorize.ts';
+
+type Quiz = typeof quizzes.$inferSelect;
+
+/** A launch belongs to a quiz's course when it comes from the same deployment and course. */
+export function sameCourse(actor: LtiActor, quiz: Quiz) {
+  return actor.issuer === quiz.issuer && actor.clientId === quiz.clientId && actor.deploymentId === quiz.deploymentId
+    && (quiz.contextId === null || actor.contextId === quiz.contextId);
+}
+
+export const quizPolicy: Policy<Quiz> = {
+  configure: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'instructor' && sameCourse(actor, quiz),
+  review: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'instructor' && sameCourse(actor, quiz),
+  take: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'learner' && sameCourse(actor, quiz),
+};

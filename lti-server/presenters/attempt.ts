@@ -1,0 +1,20 @@
+// The shapes attempts leave the server in.
+import type { StartAttemptResponse } from '../../models/contracts.ts';
+import type { AttemptWithQuiz } from '../policies/attempt.ts';
+import { attemptTokenSeconds } from '../http/tokens.ts';
+
+export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string): StartAttemptResponse {
+  return {
+    attemptToken,
+    attempt: {
+      id: attempt.id,
+      quizUrl: attempt.quiz.quizUrl,
+      settings: attempt.quiz.settings,
+      expiresAt: Date.now() + attemptTokenSeconds * 1000,
+    },
+  };
+}
+
+export function presentAttemptState(attempt: { id: string; status: string; heartbeatCount: number; finishedAt: Date | null }) {
+  return { id: attempt.id, status: attempt.status, heartbeatCount: attempt.heartbeatCount, finishedAt: attempt.finishedAt?.toISOString() ?? null };
+}

@@ -1,0 +1,57 @@
+// What the review page shows: recordings with their start times, and flags placed on that timeline.
+import type { attemptEvents, attempts, flags, recordings } from '../../models/schema.ts';
+
+type Flag = typeof flags.$inferSelect;
+type Recording = typeof recordings.$inferSelect;
+
+const flagLabels: Record<string, string> = {
+  phone: 'Phone in view',
+  multiple_people: 'More than one person',
+  nobody: 'Nobody in view',
+};
+
+export function presentFlag(flag: Flag, origin: Date | null) {
+  return {
+    id: flag.id,
+    type: flag.type,
+    label: flagLabels[flag.type] ?? flag.type,
+    severity: flag.severity,
+    startedAt: flag.startedAt.toISOString(),
+    endedAt: flag.endedAt.toISOString(),
+    /** Seconds into the recording, or null while no recording exists to place it on. */
+    offsetSeconds: origin ? Math.max(0, (flag.startedAt.getTime() - origin.getTime()) / 1000) : null,
+    explanation: flag.explanation,
+  };
+}
+
+export function presentRecording(recording: Recording, url: string | null) {
+  return {
+    stream: recording.stream,
+    status: recording.status,
+    durationSeconds: recording.durationMs === null ? null : recording.durationMs / 1000,
+    startedAt: recording.startedAt?.toISOString() ?? null,
+    url,
+    error: recording.error,
+  };
+}
+
+export function presentEvent(event: typeof attemptEvents.$inferSelect) {
+  return { type: event.type, at: event.occurredAt.toISOString(), details: event.details };
+}
+
+export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCount: number) {
+  return {
+    id: attempt.id,
+    student: attempt.userName ?? attempt.userId,
+    status: attempt.status,
+    startedAt: attempt.startedAt?.toISOString() ?? null,
+    finishedAt: attempt.finishedAt?.toISOString() ?? null,
+    flagCount,
+  };
+}
+
+/** The timeline's origin: the earliest recording start, so both streams and all flags share one clock. */
+export function timelineOrigin(list: Recording[]): Date | null {
+  const starts = list.map((r) => r.startedAt).filter((d): d is Date => d !== null);
+  return starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null;
+}

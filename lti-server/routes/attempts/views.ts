@@ -1,0 +1,81 @@
+import type { quizzes } from '../../../models/schema.ts';
+import { html, jsonScript } from '../../pages/html.ts';
+import { page } from '../../pages/layout.ts';
+
+type Quiz = typeof quizzes.$inferSelect;
+
+/** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
+export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: string }) {
+  const rules = [
+    quiz.settings.recordWebcam && 'your webcam is recorded',
+    quiz.settings.recordScreen && 'your entire screen is recorded',
+    quiz.settings.lockdown && 'the browser is locked to the quiz',
+  ].filter(Boolean);
+  return page(quiz.title, html`<h1>${quiz.title}</h1>
+<p>This quiz is proctored by Invigil: ${rules.join(', ')}.</p>
+<section aria-labelledby="check-heading">
+<h2 id="check-heading">1. Browser extension</h2>
+<p id="extension-status" class="notice" role="status" aria-live="polite">Looking for the Invigil extension…</p>
+</section>
+<section aria-labelledby="policy-heading">
+<h2 id="policy-heading">2. Proctoring policy</h2>
+<div class="policy" id="policy">${quiz.settings.policyText}</div>
+<label class="check"><input type="checkbox" id="acknowledge"> I have read this policy and agree to be proctored under it.</label>
+</section>
+<section aria-labelledby="start-heading">
+<h2 id="start-heading">3. Start</h2>
+<p class="muted">Starting turns on your camera and screen recording and opens the quiz in a new tab.</p>
+<button type="button" id="start" disabled>Start proctored quiz</button>
+<p id="start-status" role="status" aria-live="polite"></p>
+</section>`, {
+    script: html`${jsonScript('invigil-config', options)}
+<script>
+(() => {
+  const config = JSON.parse(document.getElementById('invigil-config').textContent);
+  const status = document.getElementById('extension-status');
+  const startStatus = document.getElementById('start-status');
+  const ack = document.getElementById('acknowledge');
+  const start = document.getElementById('start');
+  let extensionFound = false;
+  const refresh = () => { start.disabled = !(extensionFound && ack.checked); };
+  ack.addEventListener('change', refresh);
+  window.addEventListener('message', (event) => {
+    if (event.source !== window || event.data?.source !== 'invigil') return;
+    const m = event.data;
+    if (m.type === 'pong' && !extensionFound) {
+      extensionFound = true;
+      status.textContent = 'Invigil extension ' + m.version + ' is ready.';
+      status.className = 'notice ok';
+      document.body.dataset.extension = 'ready';
+      refresh();
+    } else if (m.type === 'started') {
+      startStatus.textContent = 'Proctoring is on. Your quiz opened in a new tab; finish it there.';
+      document.body.dataset.attempt = m.attemptId;
+    } else if (m.type === 'error') {
+      startStatus.textContent = 'Could not start: ' + m.message;
+      start.disabled = false;
+    }
+  });
+  const ping = () => window.postMessage({ source: 'invigil', type: 'ping' }, window.location.origin);
+  ping();
+  const pinger = setInterval(() => { if (extensionFound) clearInterval(pinger); else ping(); }, 500);
+  setTimeout(() => {
+    if (!extensionFound) { status.textContent = 'The Invigil extension was not found. Install it, then reload this page.'; status.className = 'notice error'; }
+  }, 4000);
+  start.addEventListener('click', async () => {
+    start.disabled = true;
+    startStatus.textContent = 'Starting…';
+    try {
+      const response = await fetch(config.createUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ acknowledged: ack.checked }) });
+      const body = await response.json();
+      if (!response.ok) throw new Error(body.error?.message || 'the server refused');
+      window.postMessage({ source: 'invigil', type: 'start', apiBase: config.apiBase, startToken: body.startToken }, window.location.origin);
+    } catch (error) {
+      startStatus.textContent = 'Could not start: ' + error.message;
+      start.disabled = false;
+    }
+  });
+})();
+</script>`,
+  });
+}

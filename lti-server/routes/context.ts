@@ -1,0 +1,16 @@
+// What every route module is built from.
+import type { Config } from '../config.ts';
+import type { Database } from '../database.ts';
+import type { Queue } from '../jobs/queue.ts';
+import type { Bucket } from '../storage/bucket.ts';
+import type { TokenService } from '../http/tokens.ts';
+import type { Provider } from 'ltijs';
+
+export type RouteContext = {
+  config: Config;
+  db: Database;
+  bucket: Bucket;
+  tokens: TokenService;
+  queue: Queue;
+  lti: Provider;
+};

@@ -1,0 +1,73 @@
+// Instructors place a proctored quiz through Deep Linking and edit its settings later.
+import express, { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import { launches, quizzes } from '../../../models/schema.ts';
+import type { IdToken } from 'ltijs';
+import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authorize } from '../../http/authorize.ts';
+import { describeZodError, forbidden } from '../../http/errors.ts';
+import type { LtiActor } from '../../http/actors.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
+import { quizPolicy } from '../../policies/quiz.ts';
+import type { RouteContext } from '../context.ts';
+import { loadQuiz } from './load.ts';
+import { quizForm } from './schema.ts';
+import { quizFormPage } from './views.ts';
+
+export function quizPages({ db, tokens, lti }: RouteContext) {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const limit = rateLimit({ windowMs: 60_000, max: 120 });
+  const authenticate = authenticateLaunch(db, tokens);
+  const session = (res: express.Response) => encodeURIComponent(res.locals.session as string);
+  const instructorOnly: express.RequestHandler = (_req, res, next) =>
+    (res.locals.actor as LtiActor).role === 'instructor' ? next() : next(forbidden('Only instructors can add proctored quizzes.'));
+
+  router.get('/deep-link', limit, authenticate, instructorOnly, (_req, res) => {
+    res.type('html').send(quizFormPage({ heading: 'Add a proctored quiz', action: `/app/deep-link?session=${session(res)}` }));
+  });
+
+  router.post('/deep-link', limit, authenticate, instructorOnly, form, async (req, res) => {
+    const actor = res.locals.actor as LtiActor;
+    const parsed = quizForm.safeParse(req.body);
+    if (!parsed.success) {
+      return res.status(400).type('html').send(quizFormPage({
+        heading: 'Add a proctored quiz', action: `/app/deep-link?session=${session(res)}`, quiz: { title: req.body.title, quizUrl: req.body.quizUrl }, problems: describeZodError(parsed.error),
+      }));
+    }
+    const { title, quizUrl, ...settings } = parsed.data;
+    const [quiz] = await db.insert(quizzes).values({
+      issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
+      title, quizUrl, settings, createdBy: actor.userId,
+    }).returning();
+    const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
+    const item = {
+      type: 'ltiResourceLink',
+      title: `${title} (proctored)`,
+      text: 'Start here: Invigil checks your setup and opens the quiz under proctoring.',
+      custom: { invigil_quiz: quiz.id },
+    };
+    const formHtml = await lti.DeepLinking.createDeepLinkingForm(launch.token as unknown as IdToken, [item], { message: `Proctoring enabled for ${title}.` });
+    res.type('html').send(formHtml);
+  });
+
+  const authorizeConfigure = authorize({ policy: quizPolicy, action: 'configure', load: loadQuiz(db), what: 'That quiz' });
+  router.get('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, (req, res) => {
+    const quiz = res.locals.record;
+    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: `/app/quizzes/${quiz.id}/settings?session=${session(res)}`, quiz, saved: req.query.saved === '1' }));
+  });
+
+  router.post('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, form, async (req, res) => {
+    const quiz = res.locals.record;
+    const action = `/app/quizzes/${quiz.id}/settings?session=${session(res)}`;
+    const parsed = quizForm.safeParse(req.body);
+    if (!parsed.success) {
+      return res.status(400).type('html').send(quizFormPage({ heading: 'Proctoring settings', action, quiz, problems: describeZodError(parsed.error) }));
+    }
+    const { title, quizUrl, ...settings } = parsed.data;
+    await db.update(quizzes).set({ title, quizUrl, settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
+    res.redirect(303, `${action}&saved=1`);
+  });
+
+  return router;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { quizSettingsSchema } from '../../../models/contracts.ts';
+
+/** HTML checkboxes send "on" when ticked and nothing otherwise. */
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+
+export const quizForm = z.object({
+  title: z.string().trim().min(1, 'Give the quiz a title').max(200),
+  quizUrl: z.url({ protocol: /^https?$/, error: 'Enter the full address (http:// or https://) of the LMS quiz' }).max(2000),
+  recordWebcam: checkbox,
+  recordScreen: checkbox,
+  lockdown: checkbox,
+  policyText: quizSettingsSchema.shape.policyText,
+});
+export type QuizForm = z.infer<typeof quizForm>;

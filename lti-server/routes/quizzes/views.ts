@@ -1,0 +1,39 @@
+import { defaultPolicyText } from '../../../models/contracts.ts';
+import type { quizzes } from '../../../models/schema.ts';
+import { html } from '../../pages/html.ts';
+import { page } from '../../pages/layout.ts';
+
+type Quiz = typeof quizzes.$inferSelect;
+type Problem = { path: string; message: string };
+
+export function quizFormPage(options: { heading: string; action: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean }) {
+  const { quiz, problems = [] } = options;
+  const s = quiz?.settings;
+  const problemFor = (field: string) => problems.find((p) => p.path === field)?.message;
+  const field = (name: string, label: string, type: 'text' | 'url', value: string | undefined, hint?: string) => {
+    const problem = problemFor(name);
+    return html`<label for="${name}">${label}</label>
+${hint ? html`<p class="muted" id="${name}-hint">${hint}</p>` : ''}
+<input type="${type}" id="${name}" name="${name}" value="${value ?? ''}" required
+  aria-describedby="${[hint ? `${name}-hint` : '', problem ? `${name}-error` : ''].filter(Boolean).join(' ')}" ${problem ? html`aria-invalid="true"` : ''}>
+${problem ? html`<p class="notice error" id="${name}-error">${problem}</p>` : ''}`;
+  };
+  const box = (name: string, label: string, checked: boolean) =>
+    html`<label class="check"><input type="checkbox" name="${name}" ${checked ? html`checked` : ''}> ${label}</label>`;
+  return page(options.heading, html`<h1>${options.heading}</h1>
+${problems.length ? html`<div class="notice error" role="alert">Please correct ${problems.length === 1 ? 'the field' : 'the fields'} marked below.</div>` : ''}
+${options.saved ? html`<div class="notice ok" role="status">Settings saved.</div>` : ''}
+<form method="post" action="${options.action}" novalidate>
+${field('title', 'Title shown to students', 'text', quiz?.title)}
+${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the quiz in your LMS and copy its address, e.g. https://moodle.example.edu/mod/quiz/view.php?id=42')}
+<fieldset><legend>Proctoring</legend>
+${box('recordWebcam', 'Record the webcam', s?.recordWebcam ?? true)}
+${box('recordScreen', 'Record the entire screen', s?.recordScreen ?? true)}
+${box('lockdown', 'Lock the browser to the quiz', s?.lockdown ?? true)}
+</fieldset>
+<label for="policyText">Policy students must acknowledge</label>
+<textarea id="policyText" name="policyText" rows="6" required>${s?.policyText ?? defaultPolicyText}</textarea>
+${problemFor('policyText') ? html`<p class="notice error">${problemFor('policyText')}</p>` : ''}
+<button type="submit">${options.quiz?.id ? 'Save settings' : 'Add proctored quiz'}</button>
+</form>`);
+}

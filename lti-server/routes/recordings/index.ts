@@ -1,0 +1,56 @@
+// Chunk uploads: the extension asks for a presigned PUT per chunk, uploads it, then confirms; the server checks the
+// object's size before it counts the chunk as kept.
+import { Router } from 'express';
+import { and, eq } from 'drizzle-orm';
+import { chunkCompleteBody, chunkContentType, chunkUploadBody, type ChunkUploadInput, type ChunkUploadResponse } from '../../../models/contracts.ts';
+import { chunks } from '../../../models/schema.ts';
+import { authenticateAttempt } from '../../http/authenticate.ts';
+import { authorize } from '../../http/authorize.ts';
+import { conflict } from '../../http/errors.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
+import { input, validate } from '../../http/validate.ts';
+import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { objectKeys, presignSeconds } from '../../storage/bucket.ts';
+import { loadAttempt } from '../attempts/load.ts';
+import type { RouteContext } from '../context.ts';
+
+export function recordingApi({ db, tokens, bucket }: RouteContext) {
+  const router = Router();
+  const limit = rateLimit({ windowMs: 60_000, max: 600, key: (req) => String(req.params.attemptId) });
+  const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
+
+  router.post('/attempts/:attemptId/chunks', limit, authenticateAttempt(tokens), validate(chunkUploadBody), authorizeRecord, async (_req, res) => {
+    const attempt = res.locals.record as AttemptWithQuiz;
+    const chunk = input<ChunkUploadInput>(res);
+    const objectKey = objectKeys.chunk(attempt.id, chunk.stream, chunk.segment, chunk.seq);
+    // Re-asking for the same chunk (a retry) is fine; a different body under the same number is not.
+    const [row] = await db.insert(chunks).values({
+      attemptId: attempt.id, stream: chunk.stream, segment: chunk.segment, seq: chunk.seq, objectKey,
+      bytes: chunk.bytes, sha256: chunk.sha256, segmentStartedAt: new Date(chunk.segmentStartedAt),
+    }).onConflictDoUpdate({
+      target: [chunks.attemptId, chunks.stream, chunks.segment, chunks.seq],
+      set: { objectKey },
+      setWhere: and(eq(chunks.sha256, chunk.sha256), eq(chunks.bytes, chunk.bytes)),
+    }).returning();
+    if (!row) throw conflict('A different chunk was already recorded under this number.');
+    const signed = await bucket.presignPut(objectKey, chunkContentType, chunk.bytes);
+    const body: ChunkUploadResponse = { ...signed, expiresAt: Date.now() + presignSeconds * 1000 };
+    res.json(body);
+  });
+
+  router.post('/attempts/:attemptId/chunks/complete', limit, authenticateAttempt(tokens), validate(chunkCompleteBody), authorize({
+    policy: attemptPolicy, action: 'finish', load: loadAttempt(db), what: 'That attempt',
+  }), async (_req, res) => {
+    const attempt = res.locals.record as AttemptWithQuiz;
+    const ref = input<{ stream: string; segment: number; seq: number }>(res);
+    const where = and(eq(chunks.attemptId, attempt.id), eq(chunks.stream, ref.stream), eq(chunks.segment, ref.segment), eq(chunks.seq, ref.seq));
+    const [chunk] = await db.select().from(chunks).where(where);
+    if (!chunk) throw conflict('Ask for an upload URL for this chunk first.');
+    const stored = await bucket.head(chunk.objectKey);
+    if (!stored) throw conflict('The chunk has not arrived in storage; upload it again.');
+    if (stored.bytes !== chunk.bytes) throw conflict(`The stored chunk has ${stored.bytes} bytes, not ${chunk.bytes}; upload it again.`);
+    await db.update(chunks).set({ uploaded: true }).where(where);
+    res.json({ kept: true });
+  });
+  return router;
+}

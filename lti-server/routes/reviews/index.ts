@@ -1,0 +1,62 @@
+// Instructors review a quiz's attempts: the list with flag counts, then one attempt's recordings and flags.
+import { Router } from 'express';
+import { asc, count, desc, eq } from 'drizzle-orm';
+import { attemptEvents, attempts, flags, recordings } from '../../../models/schema.ts';
+import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authorize } from '../../http/authorize.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
+import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { quizPolicy } from '../../policies/quiz.ts';
+import { presentAttemptRow, presentEvent, presentFlag, presentRecording, timelineOrigin } from '../../presenters/review.ts';
+import { loadAttempt } from '../attempts/load.ts';
+import type { RouteContext } from '../context.ts';
+import { loadQuiz } from '../quizzes/load.ts';
+import { attemptListPage, reviewPage } from './views.ts';
+
+/** Review links stay valid for a viewing session; seeking re-requests ranges with the same URL. */
+const reviewUrlSeconds = 3600;
+
+export function reviewPages({ db, tokens, bucket }: RouteContext) {
+  const router = Router();
+  const limit = rateLimit({ windowMs: 60_000, max: 300 });
+  const authenticate = authenticateLaunch(db, tokens);
+  const authorizeAttempt = authorize({ policy: attemptPolicy, action: 'review', load: loadAttempt(db), what: 'That attempt' });
+  const session = (res: { locals: Record<string, unknown> }) => `session=${encodeURIComponent(res.locals.session as string)}`;
+
+  router.get('/quizzes/:quizId/attempts', limit, authenticate, authorize({ policy: quizPolicy, action: 'review', load: loadQuiz(db), what: 'That quiz' }), async (_req, res) => {
+    const quiz = res.locals.record;
+    const rows = await db.select({ attempt: attempts, flagCount: count(flags.id) }).from(attempts)
+      .leftJoin(flags, eq(flags.attemptId, attempts.id)).where(eq(attempts.quizId, quiz.id))
+      .groupBy(attempts.id).orderBy(desc(attempts.createdAt));
+    const q = session(res);
+    res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), {
+      review: (id) => `/app/attempts/${id}/review?${q}`,
+      settings: `/app/quizzes/${quiz.id}/settings?${q}`,
+    }));
+  });
+
+  router.get('/attempts/:attemptId/review', limit, authenticate, authorizeAttempt, (_req, res) => {
+    const attempt = res.locals.record as AttemptWithQuiz;
+    const q = session(res);
+    const title = `${attempt.userName ?? attempt.userId} · ${attempt.quiz.title}`;
+    res.type('html').send(reviewPage(title, `/app/attempts/${attempt.id}/review.json?${q}`, `/app/quizzes/${attempt.quizId}/attempts?${q}`));
+  });
+
+  router.get('/attempts/:attemptId/review.json', limit, authenticate, authorizeAttempt, async (_req, res) => {
+    const attempt = res.locals.record as AttemptWithQuiz;
+    const [recordingRows, flagRows, eventRows] = await Promise.all([
+      db.select().from(recordings).where(eq(recordings.attemptId, attempt.id)).orderBy(asc(recordings.stream)),
+      db.select().from(flags).where(eq(flags.attemptId, attempt.id)).orderBy(asc(flags.startedAt)),
+      db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attempt.id)).orderBy(asc(attemptEvents.occurredAt)).limit(1000),
+    ]);
+    const origin = timelineOrigin(recordingRows);
+    res.json({
+      attempt: presentAttemptRow(attempt, flagRows.length),
+      recordings: await Promise.all(recordingRows.map(async (r) =>
+        presentRecording(r, r.status === 'ready' && r.objectKey ? await bucket.presignGet(r.objectKey, reviewUrlSeconds) : null))),
+      flags: flagRows.map((f) => presentFlag(f, origin)),
+      events: eventRows.map(presentEvent),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,83 @@
+import type { quizzes } from '../../../models/schema.ts';
+import { html, jsonScript } from '../../pages/html.ts';
+import { page } from '../../pages/layout.ts';
+import type { presentAttemptRow } from '../../presenters/review.ts';
+
+type Quiz = typeof quizzes.$inferSelect;
+type Row = ReturnType<typeof presentAttemptRow>;
+
+const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—');
+
+export function attemptListPage(quiz: Quiz, rows: Row[], links: { review: (id: string) => string; settings: string }) {
+  return page(`Attempts · ${quiz.title}`, html`<h1>${quiz.title}: proctored attempts</h1>
+<p><a href="${links.settings}">Proctoring settings</a> · LMS quiz: <a href="${quiz.quizUrl}" target="_blank" rel="noopener">${quiz.quizUrl}</a></p>
+${rows.length === 0 ? html`<p class="notice">No attempts yet.</p>` : html`<table>
+<caption class="muted">Most recent first</caption>
+<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Flags</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
+<tbody>${rows.map((r) => html`<tr data-attempt="${r.id}">
+<td>${r.student}</td><td>${r.status.replace('_', ' ')}</td><td>${when(r.startedAt)}</td>
+<td class="flag-count">${r.flagCount}</td><td><a href="${links.review(r.id)}">Review<span class="skip"> attempt by ${r.student}</span></a></td></tr>`)}</tbody>
+</table>`}`);
+}
+
+export function reviewPage(title: string, dataUrl: string, backUrl: string) {
+  return page(title, html`<p><a href="${backUrl}">← All attempts</a></p>
+<h1>${title}</h1>
+<p id="review-status" role="status" aria-live="polite">Loading…</p>
+<div class="videos" id="videos"></div>
+<h2>Flags</h2>
+<p class="muted">Select a flag to jump both recordings to that moment.</p>
+<ol class="timeline" id="flags"></ol>
+<h2>Events</h2>
+<ol class="timeline" id="events"></ol>`, {
+    script: html`${jsonScript('review-config', { dataUrl })}
+<script>
+(() => {
+  const { dataUrl } = JSON.parse(document.getElementById('review-config').textContent);
+  const status = document.getElementById('review-status');
+  const fmt = (s) => { s = Math.max(0, Math.round(s)); return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0'); };
+  const videos = new Map();
+  function seekTo(epochMs) {
+    for (const { video, startedAt } of videos.values()) video.currentTime = Math.max(0, (epochMs - startedAt) / 1000);
+  }
+  async function load() {
+    const response = await fetch(dataUrl);
+    const data = await response.json();
+    if (!response.ok) { status.textContent = data.error?.message || 'Could not load this attempt.'; return; }
+    const processing = data.recordings.filter((r) => r.status === 'processing').length;
+    status.textContent = processing ? 'Recordings are processing; this page updates by itself.' : data.recordings.length ? 'Recordings ready.' : 'No recordings for this attempt.';
+    document.body.dataset.recordings = processing ? 'processing' : 'ready';
+    const box = document.getElementById('videos');
+    for (const r of data.recordings) {
+      if (r.status !== 'ready' || videos.has(r.stream)) continue;
+      const figure = document.createElement('figure');
+      const video = document.createElement('video');
+      video.controls = true; video.preload = 'metadata'; video.src = r.url; video.id = 'video-' + r.stream;
+      video.setAttribute('aria-label', r.stream + ' recording');
+      const caption = document.createElement('figcaption');
+      caption.textContent = (r.stream === 'webcam' ? 'Webcam' : 'Screen') + ' · ' + fmt(r.durationSeconds) ;
+      figure.append(video, caption); box.append(figure);
+      videos.set(r.stream, { video, startedAt: Date.parse(r.startedAt) });
+    }
+    const list = document.getElementById('flags');
+    list.replaceChildren(...data.flags.map((f) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button'; button.className = 'flag flag-' + f.type; button.dataset.at = Date.parse(f.startedAt);
+      button.textContent = (f.offsetSeconds === null ? '' : fmt(f.offsetSeconds) + ' · ') + f.label + ' (' + f.severity + ')';
+      button.addEventListener('click', () => seekTo(Date.parse(f.startedAt)));
+      const why = document.createElement('p'); why.className = 'muted';
+      why.textContent = f.explanation.summary + ' — ' + f.explanation.model + ', held in ' + f.explanation.samplesHeld + ' of ' + f.explanation.samples + ' samples.';
+      li.append(button, why); return li;
+    }));
+    if (!data.flags.length) list.innerHTML = '<li>No flags.</li>';
+    document.getElementById('events').replaceChildren(...data.events.map((e) => {
+      const li = document.createElement('li'); li.textContent = new Date(e.at).toISOString().slice(11, 19) + ' ' + e.type.replace(/_/g, ' '); return li;
+    }));
+    if (processing) setTimeout(load, 3000);
+  }
+  load();
+})();
+</script>`,
+  });
+}

@@ -1,0 +1,94 @@
+// Typed contracts shared by the server and the extension. Keep them free of Node and DOM dependencies.
+import { z } from 'zod';
+
+export const streamNames = ['webcam', 'screen'] as const;
+export const streamSchema = z.enum(streamNames);
+export type StreamName = z.infer<typeof streamSchema>;
+
+export const quizSettingsSchema = z.object({
+  recordWebcam: z.boolean().default(true),
+  recordScreen: z.boolean().default(true),
+  lockdown: z.boolean().default(true),
+  policyText: z.string().trim().min(1).max(10_000),
+});
+export type QuizSettings = z.infer<typeof quizSettingsSchema>;
+
+export const defaultPolicyText = [
+  'This quiz is proctored. Your webcam and your entire screen are recorded while you take it.',
+  'Keep your face in view, stay alone in the room, and keep phones and other devices away.',
+  'Stay in the quiz tab; leaving it is recorded. Recordings are kept only as long as your institution’s policy says.',
+].join('\n');
+
+export const flagTypes = ['phone', 'multiple_people', 'nobody'] as const;
+export const flagTypeSchema = z.enum(flagTypes);
+export type FlagType = z.infer<typeof flagTypeSchema>;
+export const flagSeverities = ['low', 'medium', 'high'] as const;
+
+/** Why a flag was raised, in terms an instructor and a student can check. */
+export const flagExplanationSchema = z.object({
+  model: z.string().max(200),
+  thresholds: z.record(z.string(), z.number()),
+  scores: z.array(z.number().min(0).max(1)).max(100),
+  samples: z.number().int().min(1).max(10_000),
+  samplesHeld: z.number().int().min(1).max(10_000),
+  summary: z.string().max(500),
+});
+export type FlagExplanation = z.infer<typeof flagExplanationSchema>;
+
+const clientId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+const epochMs = z.number().int().min(1_500_000_000_000).max(4_000_000_000_000);
+
+export const startAttemptBody = z.object({ startToken: z.string().min(20).max(200) });
+export const heartbeatBody = z.object({ counter: z.number().int().min(0), sentAt: epochMs });
+
+export const attemptEventSchema = z.object({
+  id: clientId,
+  type: z.string().min(1).max(64).regex(/^[a-z_]+$/),
+  at: epochMs,
+  details: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
+});
+export const eventsBody = z.object({ events: z.array(attemptEventSchema).min(1).max(100) });
+export type AttemptEventInput = z.infer<typeof attemptEventSchema>;
+
+export const flagInputSchema = z.object({
+  id: clientId,
+  type: flagTypeSchema,
+  severity: z.enum(flagSeverities),
+  startedAt: epochMs,
+  endedAt: epochMs,
+  explanation: flagExplanationSchema,
+}).refine((f) => f.endedAt >= f.startedAt, { message: 'endedAt must not be before startedAt', path: ['endedAt'] });
+export const flagsBody = z.object({ flags: z.array(flagInputSchema).min(1).max(50) });
+export type FlagInput = z.infer<typeof flagInputSchema>;
+
+/** Largest chunk the server will sign an upload for: a 5 s slice at a generous bitrate. */
+export const maxChunkBytes = 8 * 1024 * 1024;
+export const chunkContentType = 'video/webm';
+
+export const chunkRef = z.object({
+  stream: streamSchema,
+  segment: z.number().int().min(0).max(10_000),
+  seq: z.number().int().min(0).max(1_000_000),
+});
+export const chunkUploadBody = chunkRef.extend({
+  bytes: z.number().int().min(1).max(maxChunkBytes),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  segmentStartedAt: epochMs,
+});
+export type ChunkUploadInput = z.infer<typeof chunkUploadBody>;
+export const chunkCompleteBody = chunkRef;
+
+export type StartAttemptResponse = {
+  attemptToken: string;
+  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number };
+};
+export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
+
+/** Messages between a tool page and the extension's page bridge (window.postMessage). */
+export const bridgeSource = 'invigil';
+export type BridgeMessage =
+  | { source: typeof bridgeSource; type: 'ping' }
+  | { source: typeof bridgeSource; type: 'pong'; version: string }
+  | { source: typeof bridgeSource; type: 'start'; apiBase: string; startToken: string }
+  | { source: typeof bridgeSource; type: 'started'; attemptId: string }
+  | { source: typeof bridgeSource; type: 'error'; message: string };

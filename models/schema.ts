@@ -1,0 +1,134 @@
+// The Invigil data model. One schema and one migration folder serve PostgreSQL and PGlite alike.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+import type { QuizSettings, FlagExplanation } from './contracts.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** ltijs's documents (platforms, keys, tokens, state), stored by our own ltijs database plugin. */
+export const ltiDocuments = pgTable('lti_documents', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  collection: text('collection').notNull(),
+  doc: jsonb('doc').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('lti_documents_collection_idx').on(t.collection)]);
+
+/** Nonces of accepted id_tokens: the primary key makes a replay fail even under a race. */
+export const ltiNonces = pgTable('lti_nonces', {
+  nonce: text('nonce').primaryKey(),
+  createdAt: createdAt(),
+});
+
+/** One LTI launch as ltijs validated it; app pages refer to it by id instead of a cookie. */
+export const launches = pgTable('launches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: text('user_id').notNull(),
+  userName: text('user_name'),
+  roles: jsonb('roles').$type<string[]>().notNull(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  deploymentId: text('deployment_id').notNull(),
+  contextId: text('context_id'),
+  resourceLinkId: text('resource_link_id'),
+  messageType: text('message_type').notNull(),
+  token: jsonb('token').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** A proctored quiz: one LMS quiz gated by one resource link of ours. */
+export const quizzes = pgTable('quizzes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  deploymentId: text('deployment_id').notNull(),
+  contextId: text('context_id'),
+  resourceLinkId: text('resource_link_id'),
+  title: text('title').notNull(),
+  quizUrl: text('quiz_url').notNull(),
+  settings: jsonb('settings').$type<QuizSettings>().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('quizzes_resource_link_idx').on(t.issuer, t.clientId, t.deploymentId, t.resourceLinkId),
+]);
+
+export const attemptStatuses = ['ready', 'in_progress', 'finished'] as const;
+export type AttemptStatus = (typeof attemptStatuses)[number];
+
+/** One student's proctored attempt at a quiz. */
+export const attempts = pgTable('attempts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  quizId: uuid('quiz_id').notNull().references(() => quizzes.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull(),
+  userName: text('user_name'),
+  status: text('status').$type<AttemptStatus>().notNull().default('ready'),
+  policyAcknowledgedAt: timestamp('policy_acknowledged_at', { withTimezone: true }),
+  /** Hash of the single-use start token; cleared once the extension redeemed it. */
+  startTokenHash: text('start_token_hash'),
+  startTokenExpiresAt: timestamp('start_token_expires_at', { withTimezone: true }),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
+  heartbeatCount: integer('heartbeat_count').notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [index('attempts_quiz_idx').on(t.quizId)]);
+
+/** Something the extension saw happen during an attempt (tab switch, focus loss, upload retry...). */
+export const attemptEvents = pgTable('attempt_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  /** Chosen by the extension, so a retried batch is stored once. */
+  clientEventId: text('client_event_id').notNull(),
+  type: text('type').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  receivedAt: createdAt(),
+}, (t) => [uniqueIndex('attempt_events_client_idx').on(t.attemptId, t.clientEventId)]);
+
+/** A suspicion raised during an attempt, with what the detector saw. */
+export const flags = pgTable('flags', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  clientFlagId: text('client_flag_id').notNull(),
+  type: text('type').notNull(),
+  severity: text('severity').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }).notNull(),
+  explanation: jsonb('explanation').$type<FlagExplanation>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('flags_client_idx').on(t.attemptId, t.clientFlagId)]);
+
+/** One uploaded slice of a recording stream. Only the first chunk of a segment carries the WebM header. */
+export const chunks = pgTable('chunks', {
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  stream: text('stream').notNull(),
+  segment: integer('segment').notNull(),
+  seq: integer('seq').notNull(),
+  objectKey: text('object_key').notNull(),
+  bytes: integer('bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  /** Wall-clock time the recorder started this segment: the origin of the segment's media time. */
+  segmentStartedAt: timestamp('segment_started_at', { withTimezone: true }).notNull(),
+  uploaded: boolean('uploaded').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.attemptId, t.stream, t.segment, t.seq] })]);
+
+export const recordingStatuses = ['processing', 'ready', 'failed'] as const;
+export type RecordingStatus = (typeof recordingStatuses)[number];
+
+/** The seekable review file made from one stream's chunks. */
+export const recordings = pgTable('recordings', {
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  stream: text('stream').notNull(),
+  status: text('status').$type<RecordingStatus>().notNull().default('processing'),
+  objectKey: text('object_key'),
+  bytes: bigint('bytes', { mode: 'number' }),
+  durationMs: integer('duration_ms'),
+  /** Wall-clock time of the recording's first frame, to place flags on its timeline. */
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  error: text('error'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.attemptId, t.stream] })]);
