@@ -1,0 +1,156 @@
+import { eq } from 'drizzle-orm';
+import type { IdToken } from 'ltijs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launches, quizzes } from '../../models/schema.ts';
+import { ltiProvider } from '../../lti-server/lti/provider.ts';
+import { activatePlatform, listPlatforms } from '../../lti-server/lti/platforms.ts';
+import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import { findAutoForm, HttpBrowser } from '../support/http-browser.ts';
+import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { connect, deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
+
+let invigil: TestInvigil;
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  invigil = await startTestInvigil();
+  platform = await startTestPlatform();
+  await connect(invigil, platform);
+});
+afterAll(async () => {
+  await platform?.close();
+  await invigil?.close();
+});
+
+describe('LTI 1.3 launches through the test platform', () => {
+  it('lets an instructor place a proctored quiz by Deep Linking, with its settings stored', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const link = platform.resourceLinks.get(resourceLinkId)!;
+    expect(link.title).toBe('Midterm (proctored)');
+    const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.id, link.custom.invigil_quiz));
+    expect(quiz).toMatchObject({ title: 'Midterm', quizUrl: quizSettingsForm.quizUrl, contextId: 'course-101' });
+    expect(quiz.settings).toEqual({ recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'Stay in view. No phones.' });
+  });
+
+  it('refuses a deep-linked quiz with a bad address, re-showing the form with the problem', async () => {
+    const browser = new HttpBrowser();
+    const picker = await browser.follow(platform.launchUrl({ user: 'teacher-1', role: 'instructor', message: 'deep_link' }));
+    const page = await browser.request(picker.url, { form: { ...quizSettingsForm, quizUrl: 'not a url' } });
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Enter the full address');
+    expect(page.body).toContain('aria-invalid="true"');
+    expect(findAutoForm(page.body)?.action ?? '').not.toContain('deep-link-return');
+  });
+
+  it('sends instructors to the attempt list and learners to the start page, binding the resource link', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    expect(teacher.page.status).toBe(200);
+    expect(teacher.page.url).toMatch(/\/app\/quizzes\/[0-9a-f-]+\/attempts\?session=/);
+    expect(teacher.page.body).toContain('No attempts yet');
+
+    const student = await launch(platform, { user: 'student-1', name: 'Sam Student', role: 'learner', resource: resourceLinkId });
+    expect(student.page.status).toBe(200);
+    expect(student.page.url).toMatch(/\/take\?session=/);
+    expect(student.page.body).toContain('Stay in view. No phones.');
+    const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
+    expect(quiz.title).toBe('Midterm');
+
+    // A learner cannot open instructor pages with their own session.
+    const attemptsUrl = teacher.page.url.replace(/session=.*/, `session=${student.session}`);
+    const denied = await student.browser.request(attemptsUrl);
+    expect(denied.status).toBe(403);
+  });
+
+  it('lets an instructor edit the settings later', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const settingsUrl = teacher.page.url.replace('/attempts?', '/settings?');
+    const saved = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, title: 'Final', policyText: 'New policy' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toContain('Settings saved.');
+    const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
+    expect(quiz.title).toBe('Final');
+    expect(quiz.settings).toMatchObject({ recordScreen: true, policyText: 'New policy' });
+  });
+
+  it.each([
+    ['bad_signature'],
+    ['wrong_audience'],
+    ['missing_deployment'],
+    ['expired'],
+  ] as const)('rejects a launch with %s, with a clear error page', async (fault) => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const before = (await invigil.db.select().from(launches)).length;
+    const { page } = await launch(platform, { user: 'student-2', role: 'learner', resource: resourceLinkId, fault });
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('This launch could not be verified');
+    expect(page.body).not.toMatch(/at .*\.js:\d+/);
+    expect((await invigil.db.select().from(launches)).length).toBe(before);
+  });
+
+  it('rejects a replayed id_token (same nonce) even with the state cookie', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const browser = new HttpBrowser();
+    const idTokenPage = await browser.follow(platform.launchUrl({ user: 'student-3', role: 'learner', resource: resourceLinkId }), {
+      stopAt: (p) => findAutoForm(p.body)?.fields.id_token !== undefined,
+    });
+    const form = findAutoForm(idTokenPage.body)!;
+    const first = await browser.request(form.action, { form: form.fields });
+    expect(first.status).toBe(200);
+    const replay = await browser.request(form.action, { form: form.fields });
+    expect(replay.status).toBe(401);
+    expect(replay.body).toContain('could not be verified');
+  });
+
+  it('answers an unregistered platform with a readable page', async () => {
+    const stranger = await startTestPlatform();
+    try {
+      stranger.registerTool({ loginUrl: `${invigil.url}/lti/login`, launchUrl: `${invigil.url}/lti`, jwksUrl: `${invigil.url}/lti/keys` });
+      const { page } = await launch(stranger, { user: 'x', role: 'learner', message: 'deep_link' });
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('not registered with Invigil');
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('reaches the platform\'s NRPS and AGS services with a client-credentials token', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    platform.addMember({ id: 'student-1', name: 'Sam Student', role: 'learner' });
+    await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const [row] = await invigil.db.select().from(launches).where(eq(launches.resourceLinkId, resourceLinkId));
+    const token = row.token as unknown as IdToken;
+    const members = await ltiProvider.NamesAndRoles.getMembers(token);
+    expect(members.members).toEqual([expect.objectContaining({ user_id: 'student-1', name: 'Sam Student' })]);
+    const lineItem = await ltiProvider.Grade.createLineItem(token, { label: 'Proctoring check', scoreMaximum: 1 }) as { id: string };
+    await ltiProvider.Grade.submitScore(token, lineItem.id, { userId: 'student-1', scoreGiven: 1, scoreMaximum: 1, activityProgress: 'Completed', gradingProgress: 'FullyGraded', timestamp: new Date().toISOString() });
+    expect(platform.lineItems[0].scores).toEqual([expect.objectContaining({ userId: 'student-1', scoreGiven: 1 })]);
+  });
+});
+
+describe('LTI Dynamic Registration', () => {
+  it('registers with a platform, stays inactive until an admin activates it, then launches', async () => {
+    const lms = await startTestPlatform({ contextId: 'course-dyn' });
+    try {
+      const browser = new HttpBrowser();
+      const page = await browser.request(`${invigil.url}/lti/register?openid_configuration=${encodeURIComponent(`${lms.issuer}/.well-known/openid-configuration`)}`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('org.imsglobal.lti.close');
+      expect(lms.tool).toMatchObject({ loginUrl: `${invigil.url}/lti/login`, launchUrl: `${invigil.url}/lti`, jwksUrl: `${invigil.url}/lti/keys` });
+      const registered = (await listPlatforms(ltiProvider)).find((p) => p.url === lms.issuer)!;
+      expect(registered).toMatchObject({ clientId: lms.tool!.clientId, active: false });
+
+      const inactive = await launch(lms, { user: 't', role: 'instructor', message: 'deep_link' });
+      expect(inactive.page.status).toBe(401);
+      expect(inactive.page.body).toContain('not activated yet');
+
+      await activatePlatform(ltiProvider, lms.issuer, lms.tool!.clientId);
+      const active = await launch(lms, { user: 't', role: 'instructor', message: 'deep_link' });
+      expect(active.page.status).toBe(200);
+      expect(active.page.url).toContain('/app/deep-link');
+    } finally {
+      await lms.close();
+    }
+  });
+});
