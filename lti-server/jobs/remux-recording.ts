@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { chunks, recordings } from '../../models/schema.ts';
@@ -44,7 +44,9 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
       const raw = path.join(work, `segment-${segment}.raw.webm`);
       const out = createWriteStream(raw);
       for (const chunk of rows.filter((r) => r.segment === segment)) {
-        await pipeline(await bucket.getStream(chunk.objectKey), out, { end: false });
+        for await (const part of await bucket.getStream(chunk.objectKey)) {
+          if (!out.write(part)) await once(out, 'drain');
+        }
       }
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       const file = path.join(work, `segment-${segment}.webm`);

@@ -1,0 +1,195 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
+import type { StartAttemptResponse } from '../../models/contracts.ts';
+import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
+import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import { connect, deepLinkQuiz, launch } from '../support/flows.ts';
+import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { makeLiveWebm, sha256, sliceIntoChunks } from '../support/media.ts';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+
+let invigil: TestInvigil;
+let platform: TestPlatform;
+let resourceLinkId: string;
+
+beforeAll(async () => {
+  invigil = await startTestInvigil();
+  platform = await startTestPlatform();
+  await connect(invigil, platform);
+  ({ resourceLinkId } = await deepLinkQuiz(platform));
+});
+afterAll(async () => {
+  await platform?.close();
+  await invigil?.close();
+});
+
+/** A student acknowledges the policy on the tool page and gets a start token, as the page's script does. */
+async function newStartToken(user = 'student-1') {
+  const student = await launch(platform, { user, name: 'Sam Student', role: 'learner', resource: resourceLinkId });
+  const createUrl = student.page.url.replace(/\/take\?/, '/attempts?');
+  const response = await student.browser.request(createUrl, { json: { acknowledged: true } });
+  expect(response.status).toBe(201);
+  return JSON.parse(response.body) as { attemptId: string; startToken: string };
+}
+
+async function api(pathname: string, body: unknown, token?: string, raw?: string) {
+  const response = await fetch(`${invigil.url}/ext${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: 'chrome-extension://abcdefghijklmnop', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+async function startAttempt(user?: string) {
+  const { startToken, attemptId } = await newStartToken(user);
+  const started = await api('/attempts/start', { startToken });
+  expect(started.status).toBe(201);
+  return { ...(started.body as StartAttemptResponse), attemptId, startToken };
+}
+
+const counts = async (attemptId: string) => ({
+  events: Number((await invigil.db.select({ n: count() }).from(attemptEvents).where(eq(attemptEvents.attemptId, attemptId)))[0].n),
+  flags: Number((await invigil.db.select({ n: count() }).from(flags).where(eq(flags.attemptId, attemptId)))[0].n),
+  chunks: Number((await invigil.db.select({ n: count() }).from(chunks).where(eq(chunks.attemptId, attemptId)))[0].n),
+});
+
+const explanation = { model: 'centernet (COCO)', thresholds: { phone: 0.2 }, scores: [0.41, 0.38, 0.5], samples: 5, samplesHeld: 3, summary: 'A phone was visible.' };
+
+describe('the extension API', () => {
+  it('requires the policy acknowledgement before an attempt exists', async () => {
+    const student = await launch(platform, { user: 'student-9', role: 'learner', resource: resourceLinkId });
+    const response = await student.browser.request(student.page.url.replace(/\/take\?/, '/attempts?'), { json: { acknowledged: false } });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body).error.details[0].message).toContain('acknowledge');
+  });
+
+  it('redeems a start token once, records the acknowledgement time, and answers CORS for the extension', async () => {
+    const { startToken, attemptId } = await newStartToken();
+    const first = await api('/attempts/start', { startToken });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+    expect(first.body.attempt).toMatchObject({ id: attemptId, quizUrl: 'http://localhost:9/mod/quiz/view.php?id=1', settings: { recordWebcam: true } });
+    const again = await api('/attempts/start', { startToken });
+    expect(again.status).toBe(401);
+    const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+    expect(attempt.status).toBe('in_progress');
+    expect(attempt.policyAcknowledgedAt).toBeInstanceOf(Date);
+  });
+
+  it('counts heartbeats and stores a retried event batch once', async () => {
+    const { attemptToken, attemptId } = await startAttempt();
+    expect((await api(`/attempts/${attemptId}/heartbeat`, { counter: 1, sentAt: Date.now() }, attemptToken)).body.heartbeatCount).toBe(1);
+    const batch = { events: [{ id: 'e1', type: 'tab_switch', at: Date.now(), details: { url: 'https://example.com' } }, { id: 'e2', type: 'window_blur', at: Date.now() }] };
+    expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 2 });
+    expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 0 });
+    expect((await counts(attemptId)).events).toBe(2);
+    const flag = { id: 'f1', type: 'phone', severity: 'high', startedAt: Date.now() - 3000, endedAt: Date.now(), explanation };
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, stored: 1 });
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, stored: 0 });
+  });
+
+  describe('bad input gets a 4xx JSON error and changes nothing', () => {
+    it.each([
+      ['malformed JSON', undefined, '{"events": [', 400],
+      ['a wrong shape', { events: [{ id: 'bad id!', type: 'x', at: 1 }] }, undefined, 400],
+      ['an empty batch', { events: [] }, undefined, 400],
+      ['an oversized body', { events: [{ id: 'e', type: 'tab_switch', at: Date.now(), details: { pad: 'x'.repeat(1999) } }], pad: 'y'.repeat(80_000) }, undefined, 413],
+    ])('%s', async (_name, body, raw, status) => {
+      const { attemptToken, attemptId } = await startAttempt();
+      const response = await api(`/attempts/${attemptId}/events`, body, attemptToken, raw);
+      expect(response.status).toBe(status);
+      expect(response.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+      expect(await counts(attemptId)).toEqual({ events: 0, flags: 0, chunks: 0 });
+    });
+
+    it('a flag whose end is before its start', async () => {
+      const { attemptToken, attemptId } = await startAttempt();
+      const response = await api(`/attempts/${attemptId}/flags`, { flags: [{ id: 'f', type: 'phone', severity: 'high', startedAt: Date.now(), endedAt: Date.now() - 5000, explanation }] }, attemptToken);
+      expect(response.status).toBe(400);
+      expect((await counts(attemptId)).flags).toBe(0);
+    });
+
+    it('a token for another attempt', async () => {
+      const mine = await startAttempt('student-a');
+      const theirs = await startAttempt('student-b');
+      const response = await api(`/attempts/${theirs.attemptId}/events`, { events: [{ id: 'e1', type: 'tab_switch', at: Date.now() }] }, mine.attemptToken);
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('forbidden');
+      expect(await counts(theirs.attemptId)).toEqual({ events: 0, flags: 0, chunks: 0 });
+    });
+
+    it('an expired or forged token', async () => {
+      const { attemptId } = await startAttempt();
+      const { SignJWT } = await import('jose');
+      const { createHmac } = await import('node:crypto');
+      const key = createHmac('sha256', invigil.config.appSecret).update('invigil:attempt').digest();
+      const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(attemptId).setAudience('invigil-extension')
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
+      for (const token of [expired, 'not.a.token', undefined]) {
+        const response = await api(`/attempts/${attemptId}/heartbeat`, { counter: 1, sentAt: Date.now() }, token);
+        expect(response.status).toBe(401);
+      }
+      const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+      expect(attempt.heartbeatCount).toBe(0);
+    });
+
+    it('a chunk larger than the limit, and a different chunk under a used number', async () => {
+      const { attemptToken, attemptId } = await startAttempt();
+      const base = { stream: 'webcam', segment: 0, seq: 0, sha256: 'a'.repeat(64), segmentStartedAt: Date.now() };
+      expect((await api(`/attempts/${attemptId}/chunks`, { ...base, bytes: 64 * 1024 * 1024 }, attemptToken)).status).toBe(400);
+      expect((await api(`/attempts/${attemptId}/chunks`, { ...base, bytes: 100 }, attemptToken)).status).toBe(200);
+      expect((await api(`/attempts/${attemptId}/chunks`, { ...base, bytes: 100 }, attemptToken)).status).toBe(200);
+      expect((await api(`/attempts/${attemptId}/chunks`, { ...base, bytes: 100, sha256: 'b'.repeat(64) }, attemptToken)).status).toBe(409);
+      expect((await api(`/attempts/${attemptId}/chunks/complete`, { stream: 'webcam', segment: 0, seq: 0 }, attemptToken)).status).toBe(409);
+      const [row] = await invigil.db.select().from(chunks).where(eq(chunks.attemptId, attemptId));
+      expect(row).toMatchObject({ sha256: 'a'.repeat(64), uploaded: false });
+    });
+  });
+
+  it('takes chunks through presigned PUTs and remuxes them into a seekable recording after finish', async () => {
+    const { attemptToken, attemptId } = await startAttempt();
+    const dir = await mkdtemp(path.join(tmpdir(), 'invigil-chunks-'));
+    const slices = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'webcam.webm'), 12), 6);
+    const segmentStartedAt = Date.now() - 12_000;
+    for (const [seq, data] of slices.entries()) {
+      const signed = await api(`/attempts/${attemptId}/chunks`, { stream: 'webcam', segment: 0, seq, bytes: data.length, sha256: sha256(data), segmentStartedAt }, attemptToken);
+      expect(signed.status).toBe(200);
+      expect(signed.body.url).toContain(`chunks/${attemptId}/webcam/0000/`);
+      const put = await fetch(signed.body.url, { method: 'PUT', headers: signed.body.headers, body: data });
+      expect(put.status).toBe(200);
+      expect((await api(`/attempts/${attemptId}/chunks/complete`, { stream: 'webcam', segment: 0, seq }, attemptToken)).body).toEqual({ kept: true });
+    }
+    const finished = await api(`/attempts/${attemptId}/finish`, {}, attemptToken);
+    expect(finished.body.status).toBe('finished');
+    // After finishing, the attempt no longer takes events.
+    expect((await api(`/attempts/${attemptId}/events`, { events: [{ id: 'late', type: 'tab_switch', at: Date.now() }] }, attemptToken)).status).toBe(403);
+
+    let recording: typeof recordings.$inferSelect | undefined;
+    for (let i = 0; i < 120 && recording?.status !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      [recording] = await invigil.db.select().from(recordings).where(eq(recordings.attemptId, attemptId));
+      if (recording?.status === 'failed') throw new Error(recording.error ?? 'remux failed');
+    }
+    expect(recording).toMatchObject({ status: 'ready', stream: 'webcam' });
+    expect(recording!.durationMs).toBeGreaterThan(11_000);
+    expect(recording!.durationMs).toBeLessThan(13_000);
+    expect(recording!.startedAt!.getTime()).toBe(segmentStartedAt);
+
+    // The review file is seekable: it has Cues, so ffprobe reads its duration straight from the header.
+    const local = path.join(dir, 'review.webm');
+    await pipeline(await invigil.bucket.getStream(recording!.objectKey!), createWriteStream(local));
+    expect(await probeDurationMs(local)).toBe(recording!.durationMs);
+    const bytes = await readFile(local);
+    const cuesElementId = Buffer.from([0x1c, 0x53, 0xbb, 0x6b]);
+    expect(bytes.indexOf(cuesElementId)).toBeGreaterThan(0);
+    // The live upload had no Cues: the index comes from the remux.
+    expect(Buffer.concat(slices).indexOf(cuesElementId)).toBe(-1);
+  });
+});
