@@ -84,11 +84,4 @@ export type StartAttemptResponse = {
 };
 export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
 
-/** Messages between a tool page and the extension's page bridge (window.postMessage). */
-export const bridgeSource = 'invigil';
-export type BridgeMessage =
-  | { source: typeof bridgeSource; type: 'ping' }
-  | { source: typeof bridgeSource; type: 'pong'; version: string }
-  | { source: typeof bridgeSource; type: 'start'; apiBase: string; startToken: string }
-  | { source: typeof bridgeSource; type: 'started'; attemptId: string }
-  | { source: typeof bridgeSource; type: 'error'; message: string };
+export { bridgeSource, type BridgeMessage } from './bridge.ts';

@@ -203,6 +203,17 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
     id: `${issuer}/nrps/memberships`, context: { id: contextId, label: 'LTI101', title: 'Proctoring 101' }, members,
   }));
 
+  // A quiz page with Moodle 4.5's hooks (shared/lms-moodle-quiz.md), so the extension's Moodle adapter runs in tests.
+  const quizPage = (title: string, body: string, id: string) => `<!doctype html><html lang="en"><head><title>${title} | Test LMS</title></head>
+<body id="${id}" class="path-mod-quiz cmid-1 pagelayout-incourse"><main>${body}</main></body></html>`;
+  app.get('/mod/quiz/view.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz', `<h1>Proctored Quiz</h1>
+<form id="responseform" method="post" action="/mod/quiz/processattempt.php?cmid=1"><input type="hidden" name="attempt" value="1">
+<p>Q1: Is this proctored? <label><input type="radio" name="q1:1_answer" value="1"> True</label></p>
+<div class="btn-finishattempt"><button type="submit" class="btn btn-primary">Submit all and finish</button></div></form>`, 'page-mod-quiz-view')));
+  app.post('/mod/quiz/processattempt.php', (_req, res) => res.redirect(303, '/mod/quiz/review.php?attempt=1&cmid=1'));
+  app.get('/mod/quiz/review.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz: Attempt review', `<h1>Attempt review</h1>
+<table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table>`, 'page-mod-quiz-review')));
+
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,0 +1,59 @@
+// The tool server's extension API, as the extension calls it. Every call carries the attempt token.
+import type {
+  AttemptEventInput, ChunkUploadResponse, FlagInput, StartAttemptResponse, StreamName,
+} from '../../models/contracts.ts';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+  /** 4xx other than timeouts and rate limits will not succeed on retry. */
+  get permanent() {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw new ApiError(response.status, data?.error?.message ?? `HTTP ${response.status}`);
+  return data as T;
+}
+
+export function startAttempt(apiBase: string, startToken: string) {
+  return post<StartAttemptResponse>(`${apiBase}/attempts/start`, { startToken });
+}
+
+export function createAttemptApi(credentials: { apiBase: string; attemptId: string; attemptToken: string }) {
+  const base = `${credentials.apiBase}/attempts/${credentials.attemptId}`;
+  const call = <T>(path: string, body?: unknown) => post<T>(`${base}${path}`, body, credentials.attemptToken);
+  return {
+    heartbeat: (counter: number) => call<{ heartbeatCount: number }>('/heartbeat', { counter, sentAt: Date.now() }),
+    events: (events: AttemptEventInput[]) => call<{ accepted: number }>('/events', { events }),
+    flags: (flags: FlagInput[]) => call<{ accepted: number }>('/flags', { flags }),
+    chunkUpload: (chunk: { stream: StreamName; segment: number; seq: number; bytes: number; sha256: string; segmentStartedAt: number }) =>
+      call<ChunkUploadResponse>('/chunks', chunk),
+    chunkComplete: (chunk: { stream: StreamName; segment: number; seq: number }) => call<{ kept: true }>('/chunks/complete', chunk),
+    finish: () => call<{ status: string }>('/finish'),
+  };
+}
+export type AttemptApi = ReturnType<typeof createAttemptApi>;
+
+/** Retries with exponential backoff until `call` succeeds, a permanent error occurs, or `signal` aborts. */
+export async function withRetry<T>(call: () => Promise<T>, options: { signal?: AbortSignal; maxDelayMs?: number; onRetry?: (error: unknown, attempt: number) => void } = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error instanceof ApiError && error.permanent) || options.signal?.aborted) throw error;
+      options.onRetry?.(error, attempt);
+      const delay = Math.min(options.maxDelayMs ?? 30_000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// Messages between the background, the recorder page and the popup. The recorder (an offscreen document in
+// Chrome) can use only the runtime API, so everything it needs from storage comes in these messages.
+import type { ActiveAttempt } from './state.ts';
+
+export type RecorderCommand =
+  | { target: 'recorder'; type: 'start'; attempt: ActiveAttempt; segment: number }
+  | { target: 'recorder'; type: 'stop' }
+  | { target: 'recorder'; type: 'status' };
+
+export type RecorderStatus = {
+  recording: string[];
+  pendingChunks: number;
+  uploadedChunks: number;
+  samples: number;
+  flagsRaised: number;
+  lastError?: string;
+};
+
+export type BackgroundCommand =
+  | { target: 'background'; type: 'finish' }
+  | { target: 'background'; type: 'status' }
+  | { target: 'background'; type: 'recorder-ready' }
+  | { target: 'background'; type: 'recorder-error'; message: string };

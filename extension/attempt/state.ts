@@ -1,0 +1,38 @@
+// The running attempt, kept in extension storage so a restarted service worker or recorder page picks it up.
+import { browser } from 'wxt/browser';
+import type { QuizSettings } from '../../models/contracts.ts';
+
+export type ActiveAttempt = {
+  apiBase: string;
+  attemptId: string;
+  attemptToken: string;
+  expiresAt: number;
+  quizUrl: string;
+  quizTabId?: number;
+  settings: QuizSettings;
+  startedAt: number;
+  /** Each recorder start opens a new segment; bumped before use so a crash never reuses a number. */
+  nextSegment: number;
+};
+
+const key = 'activeAttempt';
+
+export async function loadAttempt(): Promise<ActiveAttempt | undefined> {
+  const stored = (await browser.storage.local.get(key))[key] as ActiveAttempt | undefined;
+  return stored && stored.expiresAt > Date.now() ? stored : undefined;
+}
+
+export async function saveAttempt(attempt: ActiveAttempt) {
+  await browser.storage.local.set({ [key]: attempt });
+}
+
+export async function clearAttempt() {
+  await browser.storage.local.remove(key);
+}
+
+export async function takeSegmentNumber(): Promise<number> {
+  const attempt = await loadAttempt();
+  if (!attempt) throw new Error('No attempt is running');
+  await saveAttempt({ ...attempt, nextSegment: attempt.nextSegment + 1 });
+  return attempt.nextSegment;
+}

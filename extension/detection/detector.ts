@@ -1,0 +1,133 @@
+// On-device detection for one frame: people and phones (centernet, COCO) and faces (blazeface).
+// Plain TensorFlow.js, no DOM: the extension's recorder page and Node (tests, CLI, benchmarks) run the same code.
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+
+export type Frame = { data: Uint8Array | Uint8ClampedArray; width: number; height: number; channels: 3 | 4 };
+export type Detection = { label: 'person' | 'cell phone' | 'face'; score: number; bbox: [number, number, number, number] };
+export type FrameResult = { persons: number; phone: boolean; faces: number; detections: Detection[]; phoneScore: number; personScore: number };
+
+/** Starting thresholds measured on centernet's low scores (see DESIGN.md: Detection). */
+export const defaultThresholds = { phone: 0.2, person: 0.3, face: 0.6 };
+export type Thresholds = typeof defaultThresholds;
+export const modelName = 'centernet-coco 512 + blazeface 256 (@vladmandic/human models)';
+
+const cocoPerson = 0;
+const cocoCellPhone = 67;
+
+/** Blazeface's anchor grid: 16×16 cells × 2 anchors, then 8×8 cells × 6 anchors, at 256 px input. */
+function blazefaceAnchors(inputSize: number) {
+  const anchors: number[] = [];
+  for (const [stride, perCell] of [[inputSize / 16, 2], [inputSize / 8, 6]]) {
+    const cells = Math.ceil(inputSize / stride);
+    for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) for (let n = 0; n < perCell; n++) anchors.push(stride * (x + 0.5), stride * (y + 0.5));
+  }
+  return anchors;
+}
+
+function frameTensor(frame: Frame): tf.Tensor3D {
+  const rgb = new Uint8Array(frame.width * frame.height * 3);
+  for (let i = 0, j = 0; i < frame.width * frame.height; i++, j += frame.channels) {
+    rgb[i * 3] = frame.data[j];
+    rgb[i * 3 + 1] = frame.data[j + 1];
+    rgb[i * 3 + 2] = frame.data[j + 2];
+  }
+  return tf.tensor3d(rgb, [frame.height, frame.width, 3], 'int32');
+}
+
+export function createDetector(models: { centernet: GraphModel; blazeface: GraphModel }, thresholds: Thresholds = defaultThresholds) {
+  const centernetSize = models.centernet.inputs[0].shape?.[1] ?? 512;
+  const blazefaceSize = models.blazeface.inputs[0].shape?.[1] ?? 256;
+  const anchors = blazefaceAnchors(blazefaceSize);
+
+  async function objects(image: tf.Tensor3D, width: number, height: number): Promise<Detection[]> {
+    const output = tf.tidy(() => {
+      const input = tf.expandDims(tf.image.resizeBilinear(tf.cast(image, 'float32') as tf.Tensor3D, [centernetSize, centernetSize]), 0);
+      return models.centernet.execute(input, 'tower_0/detections') as tf.Tensor;
+    });
+    const rows = (await output.array() as number[][][])[0];
+    output.dispose();
+    const found: Detection[] = [];
+    for (const [x1, y1, x2, y2, score, cls] of rows) {
+      const label = cls === cocoPerson ? 'person' : cls === cocoCellPhone ? 'cell phone' : undefined;
+      if (!label || score < Math.min(thresholds.person, thresholds.phone)) continue;
+      const sx = width / centernetSize;
+      const sy = height / centernetSize;
+      found.push({ label, score, bbox: [x1 * sx, y1 * sy, (x2 - x1) * sx, (y2 - y1) * sy] });
+    }
+    return suppress(found);
+  }
+
+  async function faces(image: tf.Tensor3D, width: number, height: number): Promise<Detection[]> {
+    const raw = tf.tidy(() => {
+      const resized = tf.image.resizeBilinear(tf.cast(image, 'float32') as tf.Tensor3D, [blazefaceSize, blazefaceSize]);
+      const input = tf.expandDims(tf.sub(tf.div(resized, 127.5), 1), 0);
+      const result = models.blazeface.execute(input);
+      if (!Array.isArray(result)) return tf.squeeze(result) as tf.Tensor2D;
+      if (result.length === 1) return tf.squeeze(result[0]) as tf.Tensor2D;
+      // This build splits its output: scores and boxes for the 512 anchors (16×16 grid) and the 384 (8×8 grid).
+      const [scores384, scores512, boxes384, boxes512] = [...result].sort((a, b) => a.size - b.size);
+      const rows = tf.concat([tf.concat([scores512, boxes512], 2), tf.concat([scores384, boxes384], 2)], 1);
+      return tf.squeeze(rows, [0]) as tf.Tensor2D;
+    });
+    const rows = await raw.array();
+    raw.dispose();
+    const found: Detection[] = [];
+    rows.forEach((row, i) => {
+      const score = 1 / (1 + Math.exp(-row[0]));
+      if (score < thresholds.face) return;
+      const cx = row[1] + anchors[i * 2];
+      const cy = row[2] + anchors[i * 2 + 1];
+      const w = row[3];
+      const h = row[4];
+      const sx = width / blazefaceSize;
+      const sy = height / blazefaceSize;
+      found.push({ label: 'face', score, bbox: [(cx - w / 2) * sx, (cy - h / 2) * sy, w * sx, h * sy] });
+    });
+    return suppress(found);
+  }
+
+  return {
+    thresholds,
+    async detect(frame: Frame): Promise<FrameResult> {
+      const image = frameTensor(frame);
+      try {
+        const [objectList, faceList] = await Promise.all([objects(image, frame.width, frame.height), faces(image, frame.width, frame.height)]);
+        const people = objectList.filter((d) => d.label === 'person' && d.score >= thresholds.person);
+        const phones = objectList.filter((d) => d.label === 'cell phone' && d.score >= thresholds.phone);
+        const detections = [...people, ...phones, ...faceList].map((d) => ({ ...d, score: round(d.score), bbox: d.bbox.map(Math.round) as Detection['bbox'] }));
+        return {
+          persons: Math.max(people.length, faceList.length),
+          phone: phones.length > 0,
+          faces: faceList.length,
+          detections,
+          phoneScore: round(Math.max(0, ...objectList.filter((d) => d.label === 'cell phone').map((d) => d.score))),
+          personScore: round(Math.max(0, ...people.map((d) => d.score), ...faceList.map((d) => d.score))),
+        };
+      } finally {
+        image.dispose();
+      }
+    },
+  };
+}
+export type Detector = ReturnType<typeof createDetector>;
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function iou(a: Detection['bbox'], b: Detection['bbox']) {
+  const x1 = Math.max(a[0], b[0]);
+  const y1 = Math.max(a[1], b[1]);
+  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
+  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
+}
+
+/** Non-maximum suppression per label: one box per object. */
+function suppress(list: Detection[], overlap = 0.5): Detection[] {
+  const kept: Detection[] = [];
+  for (const d of [...list].sort((a, b) => b.score - a.score)) {
+    if (!kept.some((k) => k.label === d.label && iou(k.bbox, d.bbox) > overlap)) kept.push(d);
+  }
+  return kept;
+}

@@ -1,0 +1,153 @@
+// The attempt's state machine: start (from the tool page's bridge), lockdown rules, the recorder page, and finish
+// (on quiz submission or the popup's Finish button).
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
+import { ApiError, createAttemptApi, startAttempt } from '../attempt/api.ts';
+import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
+import type { BackgroundCommand, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
+import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, type ActiveAttempt } from '../attempt/state.ts';
+import { startLockdown } from '../lockdown/manager.ts';
+import '../lockdown/rules/index.ts';
+import { adapterFor } from '../lms/adapters.ts';
+
+const recorderPath = '/recorder.html';
+
+async function openRecorder() {
+  if (browser.offscreen) {
+    const existing = await browser.runtime.getContexts?.({ contextTypes: ['OFFSCREEN_DOCUMENT' as never] });
+    if (existing?.length) return;
+    await browser.offscreen.createDocument({
+      url: recorderPath,
+      reasons: ['USER_MEDIA', 'DISPLAY_MEDIA'] as never,
+      justification: 'Records the webcam and screen during a proctored quiz attempt and checks webcam frames on the device.',
+    });
+  } else {
+    // Firefox has no offscreen documents: the recorder runs in a pinned tab.
+    const [tab] = await browser.tabs.query({ url: browser.runtime.getURL(recorderPath) });
+    if (!tab) await browser.tabs.create({ url: browser.runtime.getURL(recorderPath), pinned: true, active: false });
+  }
+}
+
+async function closeRecorder() {
+  if (browser.offscreen) {
+    await browser.offscreen.closeDocument().catch(() => {});
+  } else {
+    const tabs = await browser.tabs.query({ url: browser.runtime.getURL(recorderPath) });
+    await browser.tabs.remove(tabs.map((t) => t.id!)).catch(() => {});
+  }
+}
+
+/** Sends to the recorder page, waiting for it to load and answer. */
+async function tellRecorder<T>(command: RecorderCommand, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const answer = await browser.runtime.sendMessage(command);
+      if (answer !== undefined) return answer as T;
+    } catch {
+      // Not loaded yet.
+    }
+    if (Date.now() > deadline) throw new Error('The recorder did not answer.');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: { stop(): void; active: string[] } };
+let running: Running | undefined;
+let finishing: Promise<void> | undefined;
+
+async function begin(attempt: ActiveAttempt) {
+  const events = createEventQueue(createAttemptApi(attempt));
+  const lockdown = await startLockdown({ quizTabId: attempt.quizTabId!, settings: attempt.settings, report: events.report });
+  running = { attempt, events, lockdown };
+  events.report('lockdown_started', { rules: lockdown.active.join(',') });
+}
+
+async function start(apiBase: string, startToken: string) {
+  if (running) throw new Error('An attempt is already running in this browser. Finish it first.');
+  const started = await startAttempt(apiBase, startToken);
+  const attempt: ActiveAttempt = {
+    apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken, expiresAt: started.attempt.expiresAt,
+    quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, startedAt: Date.now(), nextSegment: 0,
+  };
+  await saveAttempt(attempt);
+  await openRecorder();
+  const recorder = await tellRecorder<{ ok: boolean; error?: string }>({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
+  if (!recorder.ok) {
+    // Without recording there is no proctored attempt: say why, and leave nothing running.
+    await createAttemptApi(attempt).events([{ id: `${attempt.attemptId}-recorder`, type: 'recorder_failed', at: Date.now(), details: { message: recorder.error ?? '' } }]).catch(() => {});
+    await clearAttempt();
+    await closeRecorder();
+    throw new Error(`Recording could not start: ${recorder.error}`);
+  }
+  const quizTab = await browser.tabs.create({ url: attempt.quizUrl, active: true });
+  attempt.quizTabId = quizTab.id;
+  await saveAttempt(attempt);
+  await begin(attempt);
+  return attempt;
+}
+
+async function finish(reason: string) {
+  finishing ??= (async () => {
+    const current = running;
+    if (!current) return;
+    current.events.report('attempt_finishing', { reason });
+    current.lockdown.stop();
+    try {
+      await tellRecorder({ target: 'recorder', type: 'stop' }, 10 * 60_000);
+    } catch (error) {
+      current.events.report('recorder_stop_failed', { message: String((error as Error).message) });
+    }
+    await current.events.stop();
+    await createAttemptApi(current.attempt).finish();
+    running = undefined;
+    await clearAttempt();
+    await closeRecorder();
+  })().finally(() => { finishing = undefined; });
+  return finishing;
+}
+
+export default defineBackground(() => {
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    const m = message as (BridgeMessage & { target?: undefined }) | BackgroundCommand;
+    if ('source' in m && m.source === bridgeSource && m.type === 'start') {
+      // A tool page may only point the extension at its own server.
+      const pageOrigin = sender.tab?.url ? new URL(sender.tab.url).origin : sender.origin;
+      if (!pageOrigin || new URL(m.apiBase).origin !== pageOrigin) {
+        return Promise.resolve({ source: bridgeSource, type: 'error', message: 'This page may not start an attempt on another server.' });
+      }
+      return start(m.apiBase, m.startToken).then(
+        (attempt) => ({ source: bridgeSource, type: 'started', attemptId: attempt.attemptId }),
+        (error) => console.error('[invigil] start failed:', error) ?? ({ source: bridgeSource, type: 'error', message: error instanceof ApiError || error instanceof Error ? error.message : String(error) }),
+      );
+    }
+    if ('target' in m && m.target === 'background') {
+      if (m.type === 'finish') return finish('finished from the extension').then(() => ({ finished: true }));
+      if (m.type === 'status') {
+        return (running ? tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' }, 2000).catch(() => undefined) : Promise.resolve(undefined))
+          .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: running.lockdown.active } : null, recorder }));
+      }
+      if (m.type === 'recorder-error') running?.events.report('recorder_error', { message: m.message });
+    }
+    return undefined;
+  });
+
+  // The quiz's LMS tells us when the attempt was submitted.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (!running || tabId !== running.attempt.quizTabId || !change.url) return;
+    const adapter = adapterFor(running.attempt.quizUrl);
+    if (adapter?.isSubmitted(new URL(change.url))) void finish(`quiz submitted (${adapter.name})`);
+  });
+  browser.tabs.onRemoved.addListener((tabId) => {
+    if (running && tabId === running.attempt.quizTabId) running.events.report('quiz_tab_closed');
+  });
+
+  // A restarted service worker resumes the attempt it was running.
+  void loadAttempt().then(async (attempt) => {
+    if (!attempt || running || attempt.quizTabId === undefined) return;
+    await openRecorder();
+    await tellRecorder({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
+    await begin(attempt);
+  });
+});

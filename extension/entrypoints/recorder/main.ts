@@ -1,0 +1,127 @@
+// The recorder page (Chrome: offscreen document; Firefox: pinned tab). It owns the webcam and screen streams, both
+// recorders, the outbox and uploader, the detector and the heartbeat.
+import { browser } from 'wxt/browser';
+import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.ts';
+import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
+import type { ActiveAttempt } from '../../attempt/state.ts';
+import { loadExtensionDetector } from '../../detection/browser-models.ts';
+import { startSampling } from '../../detection/sampler.ts';
+import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
+import { openOutbox, type Outbox } from '../../recording/outbox.ts';
+import { recordStream } from '../../recording/stream-recorder.ts';
+import { createUploader, type Uploader } from '../../recording/uploader.ts';
+
+const statusLine = document.getElementById('status')!;
+const heartbeatMs = 5000;
+
+type Session = {
+  attempt: ActiveAttempt;
+  api: AttemptApi;
+  outbox: Outbox;
+  uploader: Uploader;
+  recorders: ReturnType<typeof recordStream>[];
+  detection: AbortController;
+  tracker?: ReturnType<typeof createFlagTracker>;
+  sampler?: ReturnType<typeof startSampling>;
+  heartbeat: ReturnType<typeof setInterval>;
+  flagsRaised: number;
+  lastError?: string;
+};
+let session: Session | undefined;
+let starting: Promise<void> | undefined;
+
+function show(text: string) {
+  statusLine.textContent = text;
+  console.info(`[invigil recorder] ${text}`);
+}
+
+async function captureScreen(): Promise<MediaStream> {
+  const stream = await navigator.mediaDevices.getDisplayMedia({ video: { displaySurface: 'monitor' } as MediaTrackConstraints, audio: false });
+  const surface = stream.getVideoTracks()[0]?.getSettings().displaySurface;
+  // Only the entire screen shows what the student sees; a tab or window share would hide the rest.
+  if (surface && surface !== 'monitor') {
+    stream.getTracks().forEach((t) => t.stop());
+    throw new Error('Share your entire screen, not a window or a tab.');
+  }
+  return stream;
+}
+
+async function start(attempt: ActiveAttempt, segment: number) {
+  if (session?.attempt.attemptId === attempt.attemptId) return;
+  const api = createAttemptApi(attempt);
+  const outbox = await openOutbox();
+  const s: Session = {
+    attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
+    uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
+    heartbeat: setInterval(() => void api.heartbeat(++beats).catch(() => {}), heartbeatMs),
+  };
+  let beats = 0;
+  session = s;
+  void s.uploader.kick(); // chunks left from before a crash go first
+  const onChunk = (stream: 'webcam' | 'screen') => async (c: { seq: number; blob: Blob; segmentStartedAt: number }) => {
+    await outbox.put({ attemptId: attempt.attemptId, stream, segment, seq: c.seq, segmentStartedAt: c.segmentStartedAt, blob: c.blob, createdAt: Date.now() });
+    void s.uploader.kick();
+  };
+  show('Opening the webcam…');
+  const webcam = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: false });
+  if (attempt.settings.recordWebcam) s.recorders.push(recordStream(webcam.clone(), { name: 'webcam', segment, onChunk: onChunk('webcam') }));
+  if (attempt.settings.recordScreen) s.recorders.push(recordStream(await captureScreen(), { name: 'screen', segment, onChunk: onChunk('screen') }));
+  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
+
+  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
+  const detector = await loadExtensionDetector((path) => browser.runtime.getURL(path as never));
+  const sendFlag = (flag: RaisedFlag) => withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch((e) => { s.lastError = String(e.message); });
+  s.tracker = createFlagTracker({
+    thresholds: detector.thresholds,
+    newId: () => crypto.randomUUID(),
+    onFlag: (flag) => { s.flagsRaised += 1; void sendFlag(flag); },
+  });
+  // Flags still open are reported as they grow, so a crash cannot lose them (the server keeps one per id).
+  const reportOpen = setInterval(() => s.tracker?.openFlags().forEach((f) => void sendFlag(f)), 5000);
+  s.detection.signal.addEventListener('abort', () => clearInterval(reportOpen));
+  s.sampler = startSampling(webcam, detector, s.tracker, s.detection.signal);
+  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
+}
+
+async function stop() {
+  const s = session;
+  if (!s) return;
+  show('Finishing: uploading the rest of the recording…');
+  s.detection.abort();
+  await s.sampler?.done;
+  s.tracker?.flush();
+  await Promise.all(s.recorders.map((r) => r.stop()));
+  await s.uploader.flush();
+  clearInterval(s.heartbeat);
+  s.outbox.close();
+  session = undefined;
+  show('Recording finished and uploaded.');
+}
+
+async function status(): Promise<RecorderStatus> {
+  const s = session;
+  return {
+    recording: s?.recorders.map((r) => r.name) ?? [],
+    pendingChunks: s ? await s.outbox.count() : 0,
+    uploadedChunks: s?.uploader.uploaded ?? 0,
+    samples: s?.sampler?.samples ?? 0,
+    flagsRaised: s?.flagsRaised ?? 0,
+    lastError: s?.lastError,
+  };
+}
+
+browser.runtime.onMessage.addListener((message: unknown) => {
+  const m = message as RecorderCommand;
+  if (m?.target !== 'recorder') return undefined;
+  if (m.type === 'start') {
+    starting ??= start(m.attempt, m.segment).finally(() => { starting = undefined; });
+    return starting.then(() => ({ ok: true }), (error: Error) => {
+      show(`Could not start recording: ${error.message}`);
+      void browser.runtime.sendMessage({ target: 'background', type: 'recorder-error', message: error.message });
+      return { ok: false, error: error.message };
+    });
+  }
+  if (m.type === 'stop') return (starting ?? Promise.resolve()).then(stop).then(() => ({ ok: true }));
+  if (m.type === 'status') return status();
+  return undefined;
+});

@@ -1,0 +1,2 @@
+// Every lockdown rule, registered by importing its file.
+import './tab-switch.ts';

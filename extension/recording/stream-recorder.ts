@@ -1,0 +1,43 @@
+// Records one MediaStream in timesliced WebM chunks with RecordRTC; each chunk goes to the outbox at once.
+import RecordRTC from 'recordrtc';
+import type { StreamName } from '../../models/contracts.ts';
+
+/** Explicit bitrates, far below MediaRecorder's 2.5 Mbit/s default. */
+export const bitrates: Record<StreamName, number> = { webcam: 300_000, screen: 350_000 };
+export const timesliceMs = 3000;
+
+export function recordStream(stream: MediaStream, options: {
+  name: StreamName;
+  segment: number;
+  onChunk: (chunk: { seq: number; blob: Blob; segmentStartedAt: number }) => Promise<void>;
+}) {
+  let seq = 0;
+  const segmentStartedAt = Date.now();
+  const writes: Promise<void>[] = [];
+  const recorder = new RecordRTC(stream, {
+    type: 'video',
+    mimeType: 'video/webm;codecs=vp8',
+    recorderType: RecordRTC.MediaStreamRecorder,
+    timeSlice: timesliceMs,
+    videoBitsPerSecond: bitrates[options.name],
+    disableLogs: true,
+    // Sequence numbers are taken synchronously, in the order the browser hands out data.
+    ondataavailable: (blob: Blob) => {
+      if (blob.size) writes.push(options.onChunk({ seq: seq++, blob, segmentStartedAt }));
+    },
+  });
+  recorder.startRecording();
+  return {
+    name: options.name,
+    segmentStartedAt,
+    /** Stops recording; resolves once the last chunk is in the outbox. */
+    async stop() {
+      await new Promise<void>((resolve) => recorder.stopRecording(() => resolve()));
+      // The final dataavailable can land just after the stop callback.
+      await new Promise((r) => setTimeout(r, 300));
+      await Promise.all(writes);
+      recorder.destroy();
+      stream.getTracks().forEach((t) => t.stop());
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// Debian Chromium driven by puppeteer-core, with the built extension loaded and a fake camera fed from a shared clip.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Target, type WebWorker } from 'puppeteer-core';
+import { webcamClip } from './media.ts';
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromeBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
+
+export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[] }) {
+  const userDataDir = options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'invigil-chromium-'));
+  const browser: Browser = await puppeteer.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    pipe: true,
+    enableExtensions: [chromeBuild],
+    userDataDir,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${webcamClip(options.clip)}`,
+      ...(options.extraArgs ?? []),
+    ],
+  });
+  // The extension's own pages (recorder, popup) log here, so a failing test can say what went wrong inside them.
+  const extensionLog: string[] = [];
+  const watched = new WeakSet<Target>();
+  const watch = async (target: Target) => {
+    // Offscreen documents are announced before they have a URL: look again when they change.
+    if (watched.has(target) || !target.url().startsWith('chrome-extension://')) return;
+    watched.add(target);
+    const page = new URL(target.url()).pathname;
+    try {
+      const cdp = await target.createCDPSession();
+      cdp.on('Runtime.consoleAPICalled', (e) => extensionLog.push(`${page} console.${e.type}: ${e.args.map((a) => a.value ?? a.description).join(' ')}`));
+      cdp.on('Runtime.exceptionThrown', (e) => extensionLog.push(`${page} exception: ${e.exceptionDetails.exception?.description ?? e.exceptionDetails.text}`));
+      await cdp.send('Runtime.enable');
+    } catch {
+      // The page closed first.
+    }
+  };
+  browser.on('targetcreated', watch);
+  browser.on('targetchanged', watch);
+  await Promise.all(browser.targets().map(watch));
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 30_000 });
+  const extensionId = new URL(worker.url()).host;
+  (await worker.worker())?.on('console', (message) => extensionLog.push(`/background.js console.${message.type()}: ${message.text()}`));
+  const extensionOrigin = `chrome-extension://${extensionId}`;
+  // The offscreen recorder cannot show a permission prompt: grant camera and microphone to the extension up front.
+  await browser.defaultBrowserContext().overridePermissions(extensionOrigin, ['camera', 'microphone']);
+  return {
+    browser,
+    extensionId,
+    extensionOrigin,
+    extensionLog,
+    serviceWorker: () => worker.worker() as Promise<WebWorker>,
+    async close() {
+      await browser.close().catch(() => {});
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

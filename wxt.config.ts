@@ -1,0 +1,35 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { defineConfig } from 'wxt';
+
+const require = createRequire(import.meta.url);
+// @vladmandic/human hides package.json behind "exports"; its main entry sits in dist/, beside models/.
+const humanModels = path.join(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
+const tfjsWasm = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+
+/** Model and wasm files copied from node_modules at build time: never committed, never fetched at run time. */
+const bundled = [
+  ...['centernet.json', 'centernet.bin', 'blazeface.json', 'blazeface.bin'].map((f) => ({ absoluteSrc: path.join(humanModels, f), relativeDest: `models/${f}` })),
+  ...['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'].map((f) => ({ absoluteSrc: path.join(tfjsWasm, f), relativeDest: `wasm/${f}` })),
+];
+
+export default defineConfig({
+  srcDir: 'extension',
+  outDir: '.output',
+  manifest: ({ browser }) => ({
+    name: 'Invigil',
+    description: 'Proctoring for LMS quizzes: records webcam and screen, checks the room on your device, keeps you in the quiz.',
+    permissions: ['storage', 'unlimitedStorage', 'tabs', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // The bucket's host is only known at run time; uploads from extension pages need host access instead of bucket CORS.
+    host_permissions: ['<all_urls>'],
+    content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'invigil@invigil.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
+      : {}),
+  }),
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...bundled);
+    },
+  },
+});
