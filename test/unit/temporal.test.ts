@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { defaultThresholds, type FrameResult } from '../../extension/detection/detector.ts';
+import { createFlagTracker, type RaisedFlag } from '../../extension/detection/temporal.ts';
+
+const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, ...over });
+const phone = frame({ phone: true, phoneScore: 0.4 });
+const calm = frame({});
+
+function run(samples: FrameResult[]) {
+  const flags: RaisedFlag[] = [];
+  let n = 0;
+  const tracker = createFlagTracker({ thresholds: defaultThresholds, newId: () => `f${++n}`, onFlag: (f) => flags.push(f) });
+  samples.forEach((s, i) => tracker.add(1_700_000_000_000 + i * 1000, s));
+  return { flags, tracker };
+}
+
+describe('the 3-of-5 temporal rule', () => {
+  it('raises nothing for a single spurious frame, or two', () => {
+    const { flags, tracker } = run([calm, phone, calm, calm, phone, calm, calm, calm]);
+    tracker.flush();
+    expect(flags).toEqual([]);
+  });
+
+  it('raises one flag when a condition holds in 3 of the last 5 samples, spanning its samples', () => {
+    const { flags, tracker } = run([calm, phone, calm, phone, phone, phone, calm, calm, calm, calm, calm]);
+    tracker.flush();
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ id: 'f1', type: 'phone', severity: 'high', startedAt: 1_700_000_001_000 });
+    expect(flags[0].endedAt).toBeGreaterThanOrEqual(1_700_000_005_000);
+    expect(flags[0].explanation.samplesHeld).toBeGreaterThanOrEqual(3);
+    expect(flags[0].explanation.scores.every((s) => s === 0.4)).toBe(true);
+    expect(flags[0].explanation.thresholds).toEqual(defaultThresholds);
+  });
+
+  it('merges a long run into one flag and reports it while still open', () => {
+    const { flags, tracker } = run(Array.from({ length: 20 }, () => frame({ persons: 2 })));
+    expect(flags).toEqual([]);
+    const open = tracker.openFlags();
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ type: 'multiple_people', startedAt: 1_700_000_000_000, endedAt: 1_700_000_019_000 });
+    tracker.flush();
+    expect(flags.map((f) => f.id)).toEqual([open[0].id]);
+  });
+
+  it('flags nobody in view', () => {
+    const { flags, tracker } = run([frame({ persons: 0, faces: 0 }), frame({ persons: 0, faces: 0 }), frame({ persons: 0, faces: 0 })]);
+    tracker.flush();
+    expect(flags.map((f) => f.type)).toEqual(['nobody']);
+  });
+});
