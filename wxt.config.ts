@@ -15,11 +15,15 @@ const bundled = [
 
 export default defineConfig({
   srcDir: 'extension',
+  // `wxt/browser` becomes webextension-polyfill's promise-based `browser` in both Chrome and Firefox.
+  modules: ['@wxt-dev/webextension-polyfill'],
   outDir: '.output',
+  // MV3 in both browsers (WXT would build MV2 for Firefox).
+  manifestVersion: 3,
   manifest: ({ browser }) => ({
     name: 'Invigil',
     description: 'Proctoring for LMS quizzes: records webcam and screen, checks the room on your device, keeps you in the quiz.',
-    permissions: ['storage', 'unlimitedStorage', 'tabs', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    permissions: ['storage', 'unlimitedStorage', 'tabs', ...(browser === 'firefox' ? [] : ['offscreen'])],
     // The bucket's host is only known at run time; uploads from extension pages need host access instead of bucket CORS.
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },

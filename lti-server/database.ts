@@ -29,6 +29,9 @@ export class DatabaseUnavailableError extends Error {}
 export async function openDatabase(config: Config['database']): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: 20 });
+    // An idle connection can die (database restart, admin command); without a listener that would crash the
+    // process. The pool drops it and opens another on the next query.
+    pool.on('error', (error) => console.error(`[database] idle connection lost: ${error.message}`));
     try {
       const db = drizzlePg(pool, { schema });
       await migratePg(db, { migrationsFolder });

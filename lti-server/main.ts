@@ -29,13 +29,22 @@ export async function startInvigil(config: Config) {
     bucket,
     db: database.db,
     s3Endpoint: embeddedS3?.endpoint ?? config.s3.endpoint,
+    /** Stops everything, in order, even when one step fails; the first failure is rethrown at the end. */
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue.stop();
-      bucket.destroy();
-      await embeddedS3?.close();
-      await database.close();
+      const failures: unknown[] = [];
+      const step = async (run: () => unknown) => {
+        try {
+          await run();
+        } catch (error) {
+          failures.push(error);
+        }
+      };
+      await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+      await step(() => queue.stop());
+      await step(() => bucket.destroy());
+      await step(() => embeddedS3?.close());
+      await step(() => database.close());
+      if (failures.length) throw failures[0];
     },
   };
 }
