@@ -23,7 +23,8 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 .videos { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 video { width: 100%; background: #000; }
 .timeline { list-style: none; padding: 0; } .timeline li { margin: .25rem 0; }
-.flag-phone { color: var(--bad); }
+.timeline button.flag { background: #fff; color: var(--ink); border: 1px solid var(--line); border-left: 6px solid var(--accent); margin-top: 0; }
+.timeline button.flag-phone, .timeline button.flag-multiple_people { border-left-color: var(--bad); }
 `;
 
 export function page(title: string, body: SafeHtml, options: { script?: SafeHtml } = {}): string {

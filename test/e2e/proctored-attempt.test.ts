@@ -5,6 +5,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, recordings } from '../../models/schema.ts';
 import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import { accessibilityViolations } from '../support/accessibility.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { connect } from '../support/flows.ts';
 import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
@@ -69,6 +70,7 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const teacher = await newPage();
   await teacher.goto(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', message: 'deep_link' }));
   await teacher.waitForSelector('#quizUrl');
+  expect(await accessibilityViolations(teacher)).toEqual([]);
   await teacher.type('#title', 'Week 5 quiz');
   await teacher.type('#quizUrl', quizUrl);
   await Promise.all([teacher.waitForSelector('body[data-resource-links]', { timeout: 30_000 }), teacher.click('button[type=submit]')]);
@@ -79,6 +81,7 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await student.goto(platform.launchUrl({ user: 'student-1', name: 'Sam Student', role: 'learner', resource: resourceLinkId }));
   await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
   expect(await student.$eval('#start', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+  expect(await accessibilityViolations(student)).toEqual([]);
   await student.click('#acknowledge');
   const quizTabOpened = chromium.browser.waitForTarget((t) => t.url().startsWith(quizUrl), { timeout: 60_000 });
   await student.click('#start');
@@ -119,10 +122,12 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const review = await newPage();
   await review.goto(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId }));
   await review.waitForSelector(`tr[data-attempt="${attemptId}"]`);
+  expect(await accessibilityViolations(review)).toEqual([]);
   expect(Number(await review.$eval(`tr[data-attempt="${attemptId}"] .flag-count`, (td) => td.textContent))).toBeGreaterThanOrEqual(1);
   await Promise.all([review.waitForNavigation(), review.click(`tr[data-attempt="${attemptId}"] a`)]);
   await review.waitForSelector('body[data-recordings="ready"]', { timeout: 30_000 });
   await review.waitForSelector('button.flag-phone');
+  expect(await accessibilityViolations(review)).toEqual([]);
   const events = await review.$$eval('#events li', (items) => items.map((li) => li.textContent ?? ''));
   expect(events.some((e) => e.includes('tab switch'))).toBe(true);
 
@@ -139,4 +144,10 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const landed = await seeked;
   expect(Math.abs(landed - expectedSeconds)).toBeLessThan(1);
   await review.waitForFunction(() => (document.getElementById('video-webcam') as HTMLVideoElement).readyState >= 2, { timeout: 10_000, polling: 200 });
+  // INVIGIL_SCREENSHOTS=<dir> keeps pictures of the pages, to look at them as a person would.
+  if (process.env.INVIGIL_SCREENSHOTS) {
+    await review.setViewport({ width: 1100, height: 900 });
+    await review.screenshot({ path: `${process.env.INVIGIL_SCREENSHOTS}/review.png`, fullPage: true });
+    await student.screenshot({ path: `${process.env.INVIGIL_SCREENSHOTS}/take.png`, fullPage: true });
+  }
 }, 300_000);

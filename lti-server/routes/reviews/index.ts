@@ -45,7 +45,8 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
   router.get('/attempts/:attemptId/review.json', limit, authenticate, authorizeAttempt, async (_req, res) => {
     const attempt = res.locals.record as AttemptWithQuiz;
     const [recordingRows, flagRows, eventRows] = await Promise.all([
-      db.select().from(recordings).where(eq(recordings.attemptId, attempt.id)).orderBy(asc(recordings.stream)),
+      // Webcam first: flags come from it.
+      db.select().from(recordings).where(eq(recordings.attemptId, attempt.id)).orderBy(desc(recordings.stream)),
       db.select().from(flags).where(eq(flags.attemptId, attempt.id)).orderBy(asc(flags.startedAt)),
       db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attempt.id)).orderBy(asc(attemptEvents.occurredAt)).limit(1000),
     ]);
