@@ -19,5 +19,5 @@ export type RecorderStatus = {
 export type BackgroundCommand =
   | { target: 'background'; type: 'finish' }
   | { target: 'background'; type: 'status' }
-  | { target: 'background'; type: 'recorder-ready' }
+  | { target: 'background'; type: 'keepalive' }
   | { target: 'background'; type: 'recorder-error'; message: string };

@@ -129,6 +129,7 @@ export default defineBackground(() => {
           .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: running.lockdown.active } : null, recorder }));
       }
       if (m.type === 'recorder-error') running?.events.report('recorder_error', { message: m.message });
+      if (m.type === 'keepalive') return Promise.resolve({ alive: true });
     }
     return undefined;
   });
@@ -147,7 +148,9 @@ export default defineBackground(() => {
   void loadAttempt().then(async (attempt) => {
     if (!attempt || running || attempt.quizTabId === undefined) return;
     await openRecorder();
-    await tellRecorder({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
+    // A recorder that kept running keeps its segment; one that was lost starts a new segment.
+    const recorder = await tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' });
+    if (!recorder.recording.length) await tellRecorder({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
     await begin(attempt);
   });
 });

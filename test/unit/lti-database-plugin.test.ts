@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../lti-server/database.ts';
 import { createLtiDatabasePlugin, decryptDocument, encryptDocument, purgeExpiredLtiDocuments } from '../../lti-server/lti/database-plugin.ts';
@@ -20,6 +20,10 @@ afterAll(async () => {
   await handle?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+async function selectRows<T>(query: SQL) {
+  return ((await handle.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
 
 describe('the ltijs database plugin', () => {
   it('stores, finds by equality, modifies and deletes plain documents', async () => {
@@ -43,8 +47,8 @@ describe('the ltijs database plugin', () => {
     const rows = (await plugin.Get(key, 'privatekey', { kid: 'k9' })) as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
     expect(rows[0].key).toBe('second');
-    const raw = await handle.db.execute(sql`select doc from lti_documents where collection = 'privatekey'`);
-    const doc = (raw.rows[0] as { doc: { iv: string; data: string; kid: string } }).doc;
+    const raw = await selectRows<{ doc: { iv: string; data: string; kid: string } }>(sql`select doc from lti_documents where collection = 'privatekey'`);
+    const doc = raw[0].doc;
     expect(JSON.stringify(doc)).not.toContain('second');
     expect(doc.kid).toBe('k9');
     expect(decryptDocument(doc, key)).toEqual({ key: 'second', kid: 'k9' });
@@ -66,7 +70,7 @@ describe('the ltijs database plugin', () => {
     expect(await plugin.Get(false, 'state', { state: 'old' })).toBe(false);
     expect(await plugin.Get(false, 'state', { state: 'fresh' })).toHaveLength(1);
     await purgeExpiredLtiDocuments(handle.db);
-    const left = await handle.db.execute(sql`select doc->>'state' as state from lti_documents where collection = 'state'`);
-    expect(left.rows.map((r) => (r as { state: string }).state)).toEqual(['fresh']);
+    const left = await selectRows<{ state: string }>(sql`select doc->>'state' as state from lti_documents where collection = 'state'`);
+    expect(left.map((r) => r.state)).toEqual(['fresh']);
   });
 });

@@ -53,7 +53,11 @@ async function start(attempt: ActiveAttempt, segment: number) {
   const s: Session = {
     attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
     uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
-    heartbeat: setInterval(() => void api.heartbeat(++beats).catch(() => {}), heartbeatMs),
+    heartbeat: setInterval(() => {
+      void api.heartbeat(++beats).catch(() => {});
+      // Chrome stops an idle service worker after ~30 s; the background holds the lockdown rules, so keep it awake.
+      void browser.runtime.sendMessage({ target: 'background', type: 'keepalive' }).catch(() => {});
+    }, heartbeatMs),
   };
   let beats = 0;
   session = s;
