@@ -35,8 +35,13 @@ export async function createTestDatabase() {
     async drop() {
       const c = new pg.Client({ connectionString: testDatabaseServer });
       await c.connect();
-      const open = await c.query('select application_name, state, left(query, 120) as query from pg_stat_activity where datname = $1', [name]);
-      // Everything should be closed by now; say so if not, since the forced drop will cut it off.
+      // Pools close their connections asynchronously: give them a moment before the forced drop cuts them off.
+      const stillOpen = () => c.query('select application_name, state, left(query, 120) as query from pg_stat_activity where datname = $1', [name]);
+      let open = await stillOpen();
+      for (let i = 0; i < 50 && open.rows.length; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        open = await stillOpen();
+      }
       if (open.rows.length) console.warn(`Connections still open on ${name}: ${JSON.stringify(open.rows)}`);
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
