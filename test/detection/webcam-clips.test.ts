@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '../../extension/detection/detector.ts';
-import { loadNodeDetector } from '../support/detector-node.ts';
+import { loadNodeDetector } from '../../extension/detection/node-detector.ts';
 import { webcamClip } from '../support/media.ts';
 
 const run = promisify(execFile);
