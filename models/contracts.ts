@@ -19,7 +19,7 @@ export const defaultPolicyText = [
   'Stay in the quiz tab; leaving it is recorded. Recordings are kept only as long as your institution’s policy says.',
 ].join('\n');
 
-export const flagTypes = ['phone', 'multiple_people', 'nobody'] as const;
+export const flagTypes = ['phone', 'multiple_people', 'nobody', 'face_not_visible', 'camera_covered_or_dark'] as const;
 export const flagTypeSchema = z.enum(flagTypes);
 export type FlagType = z.infer<typeof flagTypeSchema>;
 export const flagSeverities = ['low', 'medium', 'high'] as const;
@@ -32,6 +32,10 @@ export const flagExplanationSchema = z.object({
   samples: z.number().int().min(1).max(10_000),
   samplesHeld: z.number().int().min(1).max(10_000),
   summary: z.string().max(500),
+  /** Mean luma (0–255) of the frames that held the condition. */
+  lightLevel: z.number().min(0).max(255).optional(),
+  /** Largest face height as a share of the frame, over those frames. */
+  faceSize: z.number().min(0).max(1).optional(),
 });
 export type FlagExplanation = z.infer<typeof flagExplanationSchema>;
 

@@ -5,7 +5,18 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 
 export type Frame = { data: Uint8Array | Uint8ClampedArray; width: number; height: number; channels: 3 | 4 };
 export type Detection = { label: 'person' | 'cell phone' | 'face'; score: number; bbox: [number, number, number, number] };
-export type FrameResult = { persons: number; phone: boolean; faces: number; detections: Detection[]; phoneScore: number; personScore: number };
+export type FrameResult = {
+  persons: number;
+  phone: boolean;
+  faces: number;
+  detections: Detection[];
+  phoneScore: number;
+  personScore: number;
+  /** Mean luma (0–255) and its standard deviation: dark, covered or washed-out frames. */
+  light: { mean: number; contrast: number };
+  /** Height of the largest face as a share of the frame's height (0 when no face). */
+  faceSize: number;
+};
 
 /**
  * Thresholds tuned on ../shared/data/detection (centernet's scores run low). Phone 0.17 sits mid-plateau: 0.16–0.18
@@ -114,6 +125,8 @@ export function createDetector(models: { centernet: GraphModel; blazeface: Graph
           detections,
           phoneScore: round(Math.max(0, ...objectList.filter((d) => d.label === 'cell phone').map((d) => d.score))),
           personScore: round(Math.max(0, ...people.map((d) => d.score), ...faceList.map((d) => d.score))),
+          light: lightOf(frame),
+          faceSize: round(Math.max(0, ...faceList.map((d) => d.bbox[3] / frame.height))),
         };
       } finally {
         image.dispose();
@@ -124,6 +137,25 @@ export function createDetector(models: { centernet: GraphModel; blazeface: Graph
 export type Detector = ReturnType<typeof createDetector>;
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Luma statistics on a sparse grid: cheap, and enough to tell a dark or covered camera. */
+export function lightOf(frame: Frame) {
+  const step = Math.max(1, Math.floor(Math.sqrt((frame.width * frame.height) / 4096)));
+  let sum = 0;
+  let squares = 0;
+  let n = 0;
+  for (let y = 0; y < frame.height; y += step) {
+    for (let x = 0; x < frame.width; x += step) {
+      const i = (y * frame.width + x) * frame.channels;
+      const luma = 0.299 * frame.data[i] + 0.587 * frame.data[i + 1] + 0.114 * frame.data[i + 2];
+      sum += luma;
+      squares += luma * luma;
+      n += 1;
+    }
+  }
+  const mean = sum / n;
+  return { mean: Math.round(mean * 10) / 10, contrast: Math.round(Math.sqrt(Math.max(0, squares / n - mean * mean)) * 10) / 10 };
+}
 
 function iou(a: Detection['bbox'], b: Detection['bbox']) {
   const x1 = Math.max(a[0], b[0]);

@@ -8,6 +8,8 @@ const flagLabels: Record<string, string> = {
   phone: 'Phone in view',
   multiple_people: 'More than one person',
   nobody: 'Nobody in view',
+  face_not_visible: 'Face not visible',
+  camera_covered_or_dark: 'Camera dark or covered',
 };
 
 export function presentFlag(flag: Flag, origin: Date | null) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds, type FrameResult } from '../../extension/detection/detector.ts';
 import { createFlagTracker, type RaisedFlag } from '../../extension/detection/temporal.ts';
 
-const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, ...over });
+const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40 }, faceSize: 0.3, ...over });
 const phone = frame({ phone: true, phoneScore: 0.4 });
 const calm = frame({});
 
@@ -42,9 +42,50 @@ describe('the 3-of-5 temporal rule', () => {
     expect(flags.map((f) => f.id)).toEqual([open[0].id]);
   });
 
-  it('flags nobody in view', () => {
-    const { flags, tracker } = run([frame({ persons: 0, faces: 0 }), frame({ persons: 0, faces: 0 }), frame({ persons: 0, faces: 0 })]);
+  it('flags nobody in view only once it lasted 5 s', () => {
+    const empty = frame({ persons: 0, faces: 0 });
+    const short = run([empty, empty, empty, empty, calm, calm, calm]);
+    short.tracker.flush();
+    expect(short.flags).toEqual([]);
+    const { flags, tracker } = run([empty, empty, empty, empty, empty, empty, empty]);
     tracker.flush();
     expect(flags.map((f) => f.type)).toEqual(['nobody']);
+    expect(flags[0].explanation.summary).toContain('at least 5 s');
+  });
+
+  it('explains a flag with light level and face size', () => {
+    const { flags, tracker } = run([phone, phone, phone]);
+    tracker.flush();
+    expect(flags[0].explanation).toMatchObject({ lightLevel: 120, faceSize: 0.3, samplesHeld: 3, samples: 3 });
+  });
+
+  it('flags a covered camera, not nobody, and never a cheating flag on frames too dim to judge', () => {
+    const dark = frame({ persons: 0, faces: 0, light: { mean: 10, contrast: 3 } });
+    const covered = run(Array.from({ length: 8 }, () => dark));
+    covered.tracker.flush();
+    expect(covered.flags.map((f) => f.type)).toEqual(['camera_covered_or_dark']);
+
+    const notes: number[] = [];
+    const flags: RaisedFlag[] = [];
+    const dim = frame({ phone: true, phoneScore: 0.5, persons: 3, light: { mean: 35, contrast: 20 } });
+    const tracker = createFlagTracker({ thresholds: defaultThresholds, newId: () => 'x', onFlag: (f) => flags.push(f), onPoorVideo: (at) => notes.push(at) });
+    [dim, dim, dim, dim, calm, dim, dim].forEach((s, i) => tracker.add(1000 * i + 1_700_000_000_000, s));
+    tracker.flush();
+    expect(flags).toEqual([]);
+    expect(notes).toEqual([1_700_000_000_000, 1_700_000_005_000]);
+  });
+
+  it('flags a person whose face is not visible', () => {
+    const { flags, tracker } = run([frame({ faces: 0 }), frame({ faces: 0 }), frame({ faces: 0 })]);
+    tracker.flush();
+    expect(flags.map((f) => f.type)).toEqual(['face_not_visible']);
+  });
+
+  it('skips a flag type turned off for one student', () => {
+    const flags: RaisedFlag[] = [];
+    const tracker = createFlagTracker({ thresholds: defaultThresholds, newId: () => 'x', onFlag: (f) => flags.push(f), disabled: ['phone'] });
+    [phone, phone, phone, phone].forEach((s, i) => tracker.add(1000 * i, s));
+    tracker.flush();
+    expect(flags).toEqual([]);
   });
 });

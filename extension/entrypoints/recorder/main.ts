@@ -79,6 +79,8 @@ async function start(attempt: ActiveAttempt, segment: number) {
     thresholds: detector.thresholds,
     newId: () => crypto.randomUUID(),
     onFlag: (flag) => { s.flagsRaised += 1; void sendFlag(flag); },
+    // Too dim to judge: say so, rather than flag the student for what the camera cannot see.
+    onPoorVideo: (at, lightLevel) => void withRetry(() => api.events([{ id: `poor-${at}`, type: 'poor_video', at, details: { lightLevel } }]), { maxDelayMs: 10_000 }).catch(() => {}),
   });
   // Flags still open are reported as they grow, so a crash cannot lose them (the server keeps one per id).
   const reportOpen = setInterval(() => s.tracker?.openFlags().forEach((f) => void sendFlag(f)), 5000);

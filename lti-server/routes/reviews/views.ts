@@ -67,7 +67,10 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
       button.textContent = (f.offsetSeconds === null ? '' : fmt(f.offsetSeconds) + ' · ') + f.label + ' (' + f.severity + ')';
       button.addEventListener('click', () => seekTo(Date.parse(f.startedAt)));
       const why = document.createElement('p'); why.className = 'muted';
-      why.textContent = f.explanation.summary + ' — ' + f.explanation.model + ', held in ' + f.explanation.samplesHeld + ' of ' + f.explanation.samples + ' samples.';
+      const e = f.explanation;
+      const scores = e.scores.length ? ' Scores ' + Math.min(...e.scores).toFixed(2) + '–' + Math.max(...e.scores).toFixed(2) + ' (threshold ' + Object.entries(e.thresholds).map(([k, v]) => k + ' ' + v).join(', ') + ').' : '';
+      const seen = (e.lightLevel === undefined ? '' : ' Light level ' + Math.round(e.lightLevel) + '/255') + (e.faceSize ? ', face ' + Math.round(e.faceSize * 100) + '% of the frame height.' : '.');
+      why.textContent = e.summary + ' Seen in ' + e.samplesHeld + ' of ' + e.samples + ' samples by ' + e.model + '.' + scores + seen;
       li.append(button, why); return li;
     }));
     if (!data.flags.length) list.innerHTML = '<li>No flags.</li>';
