@@ -67,7 +67,7 @@ describe('the 3-of-5 temporal rule', () => {
 
     const notes: number[] = [];
     const flags: RaisedFlag[] = [];
-    const dim = frame({ phone: true, phoneScore: 0.5, persons: 3, light: { mean: 35, contrast: 20 } });
+    const dim = frame({ phone: true, phoneScore: 0.5, persons: 3, light: { mean: 20, contrast: 20 } });
     const tracker = createFlagTracker({ thresholds: defaultThresholds, newId: () => 'x', onFlag: (f) => flags.push(f), onPoorVideo: (at) => notes.push(at) });
     [dim, dim, dim, dim, calm, dim, dim].forEach((s, i) => tracker.add(1000 * i + 1_700_000_000_000, s));
     tracker.flush();

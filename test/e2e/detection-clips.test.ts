@@ -1,0 +1,72 @@
+// The extension's detector in Chromium, on each fake-camera clip, through a real attempt: the flags the server
+// receives are exactly the expected ones. Each attempt is ended from the extension's popup.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attempts, flags } from '../../models/schema.ts';
+import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { connect, deepLinkQuiz, quizSettingsForm } from '../support/flows.ts';
+import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+
+let invigil: TestInvigil;
+let platform: TestPlatform;
+let resourceLinkId: string;
+
+beforeAll(async () => {
+  invigil = await startTestInvigil();
+  platform = await startTestPlatform();
+  await connect(invigil, platform);
+  // Webcam only: the screen plays no part in detection.
+  const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
+  ({ resourceLinkId } = await deepLinkQuiz(platform, { ...webcamOnly, quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1` }));
+});
+afterAll(async () => {
+  await platform?.close();
+  await invigil?.close();
+});
+
+/** Long enough for the models to load and for "nobody" to last its 5 s, with room to spare on a busy machine. */
+const detectionSeconds = 16;
+
+describe('detection in the extension on each fake-camera clip', () => {
+  it.each([
+    ['person_with_phone', ['phone']],
+    ['two_people', ['multiple_people']],
+    ['empty', ['nobody']],
+    ['single_person', []],
+  ])('%s raises %j', async (clip, expected) => {
+    const chromium = await launchChromium({ clip });
+    try {
+      const student = await chromium.browser.newPage();
+      await student.goto(platform.launchUrl({ user: `student-${clip}`, role: 'learner', resource: resourceLinkId }));
+      await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+      await student.click('#acknowledge');
+      await student.click('#start');
+      await student.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
+      const attemptId = await student.$eval('body', (b) => b.dataset.attempt);
+      if (!attemptId) throw new Error(`${await student.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
+
+      await new Promise((r) => setTimeout(r, detectionSeconds * 1000));
+      const popup = await chromium.browser.newPage();
+      await popup.goto(`${chromium.extensionOrigin}/popup.html`);
+      await popup.waitForSelector('#finish:not([hidden])', { timeout: 10_000 });
+      await popup.click('#finish');
+      await popup.waitForFunction(() => document.getElementById('summary')?.textContent === 'No proctored attempt is running.', { timeout: 60_000, polling: 500 });
+
+      const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+      expect(attempt.status).toBe('finished');
+      const raised = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
+      const detail = JSON.stringify(raised.map((f) => ({ type: f.type, summary: f.explanation.summary, scores: f.explanation.scores.slice(0, 5), light: f.explanation.lightLevel })));
+      expect([...new Set(raised.map((f) => f.type))].sort(), detail).toEqual(expected);
+      for (const f of raised) {
+        expect(f.explanation.samplesHeld).toBeGreaterThanOrEqual(3);
+        expect(f.explanation.lightLevel).toBeGreaterThan(0);
+      }
+    } catch (error) {
+      console.error(`Extension log:\n${chromium.extensionLog.join('\n')}`);
+      throw error;
+    } finally {
+      await chromium.close();
+    }
+  }, 180_000);
+});
