@@ -54,6 +54,9 @@ export const attemptEventSchema = z.object({
 export const eventsBody = z.object({ events: z.array(attemptEventSchema).min(1).max(100) });
 export type AttemptEventInput = z.infer<typeof attemptEventSchema>;
 
+/** Largest evidence thumbnail accepted: a small JPEG, base64 in the flag. */
+export const maxEvidenceBytes = 24 * 1024;
+
 export const flagInputSchema = z.object({
   id: clientId,
   type: flagTypeSchema,
@@ -61,6 +64,8 @@ export const flagInputSchema = z.object({
   startedAt: epochMs,
   endedAt: epochMs,
   explanation: flagExplanationSchema,
+  /** Base64 JPEG of the frame where the flag began; sent once, with the flag's first report. */
+  evidence: z.base64().max(Math.ceil(maxEvidenceBytes / 3) * 4).optional(),
 }).refine((f) => f.endedAt >= f.startedAt, { message: 'endedAt must not be before startedAt', path: ['endedAt'] });
 export const flagsBody = z.object({ flags: z.array(flagInputSchema).min(1).max(50) });
 export type FlagInput = z.infer<typeof flagInputSchema>;

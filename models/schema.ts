@@ -98,6 +98,8 @@ export const flags = pgTable('flags', {
   startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
   endedAt: timestamp('ended_at', { withTimezone: true }).notNull(),
   explanation: jsonb('explanation').$type<FlagExplanation>().notNull(),
+  /** A small JPEG of the frame where the flag began, in the bucket. */
+  evidenceKey: text('evidence_key'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('flags_client_idx').on(t.attemptId, t.clientFlagId)]);
 

@@ -3,6 +3,9 @@ import type { Detector } from './detector.ts';
 import type { createFlagTracker } from './temporal.ts';
 
 export const sampleIntervalMs = 1000;
+/** Evidence thumbnails: small, and kept only for the last few samples (a flag needs 3 of 5, nobody 5 s). */
+const thumbnailWidth = 160;
+const thumbnailsKept = 12;
 
 export function startSampling(stream: MediaStream, detector: Detector, tracker: ReturnType<typeof createFlagTracker>, signal: AbortSignal) {
   const video = document.createElement('video');
@@ -12,6 +15,9 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   let samples = 0;
+  const thumbnail = document.createElement('canvas');
+  const thumbnailContext = thumbnail.getContext('2d', { willReadFrequently: true })!;
+  const recent: { at: number; image: ImageData }[] = [];
 
   const loop = async () => {
     while (!signal.aborted) {
@@ -22,6 +28,11 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
         context.drawImage(video, 0, 0);
         const image = context.getImageData(0, 0, canvas.width, canvas.height);
         const result = await detector.detect({ data: image.data, width: image.width, height: image.height, channels: 4 });
+        thumbnail.width = thumbnailWidth;
+        thumbnail.height = Math.round((thumbnailWidth * canvas.height) / canvas.width);
+        thumbnailContext.drawImage(canvas, 0, 0, thumbnail.width, thumbnail.height);
+        recent.push({ at: started, image: thumbnailContext.getImageData(0, 0, thumbnail.width, thumbnail.height) });
+        if (recent.length > thumbnailsKept) recent.shift();
         tracker.add(started, result);
         samples += 1;
       }
@@ -29,5 +40,23 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
     }
   };
   const done = loop();
-  return { get samples() { return samples; }, done };
+  return {
+    get samples() { return samples; },
+    done,
+    /** A base64 JPEG of the kept sample nearest `at`, or undefined once it has aged out. */
+    async thumbnailAt(at: number): Promise<string | undefined> {
+      const nearest = [...recent].sort((a, b) => Math.abs(a.at - at) - Math.abs(b.at - at))[0];
+      if (!nearest || Math.abs(nearest.at - at) > 2 * sampleIntervalMs) return undefined;
+      const out = document.createElement('canvas');
+      out.width = nearest.image.width;
+      out.height = nearest.image.height;
+      out.getContext('2d')!.putImageData(nearest.image, 0, 0);
+      const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/jpeg', 0.7));
+      if (!blob) return undefined;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let binary = '';
+      for (const b of bytes) binary += String.fromCharCode(b);
+      return btoa(binary);
+    },
+  };
 }

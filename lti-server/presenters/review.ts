@@ -12,7 +12,7 @@ const flagLabels: Record<string, string> = {
   camera_covered_or_dark: 'Camera dark or covered',
 };
 
-export function presentFlag(flag: Flag, origin: Date | null) {
+export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string | null) {
   return {
     id: flag.id,
     type: flag.type,
@@ -23,6 +23,7 @@ export function presentFlag(flag: Flag, origin: Date | null) {
     /** Seconds into the recording, or null while no recording exists to place it on. */
     offsetSeconds: origin ? Math.max(0, (flag.startedAt.getTime() - origin.getTime()) / 1000) : null,
     explanation: flag.explanation,
+    evidenceUrl,
   };
 }
 

@@ -64,6 +64,9 @@ export function createBucket(config: Config['s3'], endpoint = config.endpoint) {
       const object = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
       return object.Body as Readable;
     },
+    async putBytes(key: string, body: Uint8Array, contentType: string) {
+      await client.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body, ContentType: contentType, ContentLength: body.length, ...encryption }));
+    },
     async putFile(key: string, file: string, contentType: string, bytes: number) {
       await client.send(new PutObjectCommand({
         Bucket: name, Key: key, Body: createReadStream(file), ContentType: contentType, ContentLength: bytes, ...encryption,
@@ -96,4 +99,5 @@ export const objectKeys = {
     `chunks/${attemptId}/${stream}/${String(segment).padStart(4, '0')}/${String(seq).padStart(6, '0')}.webm`,
   chunkPrefix: (attemptId: string, stream: string) => `chunks/${attemptId}/${stream}/`,
   review: (attemptId: string, stream: string) => `review/${attemptId}/${stream}.webm`,
+  evidence: (attemptId: string, flagId: string) => `evidence/${attemptId}/${flagId}.jpg`,
 };

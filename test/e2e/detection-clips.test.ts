@@ -61,6 +61,11 @@ describe('detection in the extension on each fake-camera clip', () => {
       for (const f of raised) {
         expect(f.explanation.samplesHeld).toBeGreaterThanOrEqual(3);
         expect(f.explanation.lightLevel).toBeGreaterThan(0);
+        // One small JPEG of the moment the flag began, in the bucket.
+        expect(f.evidenceKey).toBe(`evidence/${attemptId}/${f.clientFlagId}.jpg`);
+        const stored = await invigil.bucket.head(f.evidenceKey!);
+        expect(stored?.bytes).toBeGreaterThan(500);
+        expect(stored?.bytes).toBeLessThan(24 * 1024);
       }
     } catch (error) {
       console.error(`Extension log:\n${chromium.extensionLog.join('\n')}`);

@@ -91,8 +91,31 @@ describe('the extension API', () => {
     expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 0 });
     expect((await counts(attemptId)).events).toBe(2);
     const flag = { id: 'f1', type: 'phone', severity: 'high', startedAt: Date.now() - 3000, endedAt: Date.now(), explanation };
-    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, stored: 1 });
-    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, stored: 0 });
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, created: 1 });
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).body).toEqual({ accepted: 1, created: 0 });
+    // Reported again later while still open: the same row grows; an older report never shrinks it.
+    const longer = { ...flag, endedAt: flag.endedAt + 10_000, explanation: { ...explanation, samplesHeld: 12 } };
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [longer] }, attemptToken)).body).toEqual({ accepted: 1, created: 0 });
+    await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken);
+    const rows = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].endedAt.getTime()).toBe(longer.endedAt);
+    expect(rows[0].explanation.samplesHeld).toBe(12);
+  });
+
+  it('keeps one evidence thumbnail per flag in the bucket and refuses anything but a JPEG', async () => {
+    const { attemptToken, attemptId } = await startAttempt();
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.from('a small jpeg body')]);
+    const flag = { id: 'f-ev', type: 'phone', severity: 'high', startedAt: Date.now() - 3000, endedAt: Date.now(), explanation, evidence: jpeg.toString('base64') };
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).status).toBe(200);
+    const [row] = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
+    expect(row.evidenceKey).toBe(`evidence/${attemptId}/f-ev.jpg`);
+    expect(await invigil.bucket.head(row.evidenceKey!)).toEqual({ bytes: jpeg.length });
+    const png = { ...flag, id: 'f-png', evidence: Buffer.from('\x89PNG not a jpeg').toString('base64') };
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [png] }, attemptToken)).status).toBe(400);
+    const huge = { ...flag, id: 'f-huge', evidence: Buffer.concat([jpeg, Buffer.alloc(30_000)]).toString('base64') };
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [huge] }, attemptToken)).status).toBe(400);
+    expect((await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId))).map((f) => f.clientFlagId)).toEqual(['f-ev']);
   });
 
   describe('bad input gets a 4xx JSON error and changes nothing', () => {

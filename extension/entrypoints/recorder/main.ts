@@ -74,7 +74,13 @@ async function start(attempt: ActiveAttempt, segment: number) {
 
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
   const detector = await loadExtensionDetector((path) => browser.runtime.getURL(path as never));
-  const sendFlag = (flag: RaisedFlag) => withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch((e) => { s.lastError = String(e.message); });
+  const withEvidence = new Set<string>();
+  const sendFlag = async (flag: RaisedFlag) => {
+    // The first report of a flag carries a thumbnail of the frame where it began; later reports only update it.
+    const evidence = withEvidence.has(flag.id) ? undefined : await s.sampler?.thumbnailAt(flag.startedAt);
+    await withRetry(() => api.flags([{ ...flag, evidence }]), { maxDelayMs: 10_000 }).catch((e) => { s.lastError = String(e.message); });
+    withEvidence.add(flag.id);
+  };
   s.tracker = createFlagTracker({
     thresholds: detector.thresholds,
     newId: () => crypto.randomUUID(),

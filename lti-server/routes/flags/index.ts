@@ -1,16 +1,22 @@
-// Flags raised by the extension's detector, each with its explanation. A retried flag is stored once.
+// Flags raised by the extension's detector, each with its explanation. The extension reports a flag while it is
+// still open and again when it closes: one row per flag id, its end and explanation updated, evidence kept once.
 import { Router } from 'express';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { flagsBody, type FlagInput } from '../../../models/contracts.ts';
 import { flags } from '../../../models/schema.ts';
 import { authenticateAttempt } from '../../http/authenticate.ts';
 import { authorize } from '../../http/authorize.ts';
+import { badRequest } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
 import { input, validate } from '../../http/validate.ts';
 import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { objectKeys } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
-export function flagApi({ db, tokens }: RouteContext) {
+const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+
+export function flagApi({ db, tokens, bucket }: RouteContext) {
   const router = Router();
   router.post('/attempts/:attemptId/flags',
     rateLimit({ windowMs: 60_000, max: 300, key: (req) => String(req.params.attemptId) }),
@@ -20,11 +26,32 @@ export function flagApi({ db, tokens }: RouteContext) {
     async (_req, res) => {
       const attempt = res.locals.record as AttemptWithQuiz;
       const { flags: incoming } = input<{ flags: FlagInput[] }>(res);
-      const stored = await db.insert(flags).values(incoming.map((f) => ({
-        attemptId: attempt.id, clientFlagId: f.id, type: f.type, severity: f.severity,
-        startedAt: new Date(f.startedAt), endedAt: new Date(f.endedAt), explanation: f.explanation,
-      }))).onConflictDoNothing().returning({ id: flags.id });
-      res.json({ accepted: incoming.length, stored: stored.length });
+      const evidence = incoming.map((f) => (f.evidence ? Buffer.from(f.evidence, 'base64') : undefined));
+      if (evidence.some((e) => e && !isJpeg(e))) throw badRequest('Evidence must be a JPEG image.');
+      let created = 0;
+      for (const [i, f] of incoming.entries()) {
+        const [row] = await db.insert(flags).values({
+          attemptId: attempt.id, clientFlagId: f.id, type: f.type, severity: f.severity,
+          startedAt: new Date(f.startedAt), endedAt: new Date(f.endedAt), explanation: f.explanation,
+        }).onConflictDoUpdate({
+          target: [flags.attemptId, flags.clientFlagId],
+          set: { endedAt: new Date(f.endedAt), explanation: f.explanation },
+          // A late, shorter report never shrinks a flag.
+          setWhere: sql`${flags.endedAt} <= ${new Date(f.endedAt)}`,
+        }).returning({ id: flags.id, inserted: sql<boolean>`(xmax = 0)` });
+        if (row?.inserted) created += 1;
+        const image = evidence[i];
+        if (image) {
+          const key = objectKeys.evidence(attempt.id, f.id);
+          const [target] = await db.select({ id: flags.id }).from(flags)
+            .where(and(eq(flags.attemptId, attempt.id), eq(flags.clientFlagId, f.id), isNull(flags.evidenceKey)));
+          if (target) {
+            await bucket.putBytes(key, image, 'image/jpeg');
+            await db.update(flags).set({ evidenceKey: key }).where(eq(flags.id, target.id));
+          }
+        }
+      }
+      res.json({ accepted: incoming.length, created });
     });
   return router;
 }

@@ -55,7 +55,7 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
       attempt: presentAttemptRow(attempt, flagRows.length),
       recordings: await Promise.all(recordingRows.map(async (r) =>
         presentRecording(r, r.status === 'ready' && r.objectKey ? await bucket.presignGet(r.objectKey, reviewUrlSeconds) : null))),
-      flags: flagRows.map((f) => presentFlag(f, origin)),
+      flags: await Promise.all(flagRows.map(async (f) => presentFlag(f, origin, f.evidenceKey ? await bucket.presignGet(f.evidenceKey, reviewUrlSeconds) : null))),
       events: eventRows.map(presentEvent),
     });
   });

@@ -71,7 +71,14 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
       const scores = e.scores.length ? ' Scores ' + Math.min(...e.scores).toFixed(2) + '–' + Math.max(...e.scores).toFixed(2) + ' (threshold ' + Object.entries(e.thresholds).map(([k, v]) => k + ' ' + v).join(', ') + ').' : '';
       const seen = (e.lightLevel === undefined ? '' : ' Light level ' + Math.round(e.lightLevel) + '/255') + (e.faceSize ? ', face ' + Math.round(e.faceSize * 100) + '% of the frame height.' : '.');
       why.textContent = e.summary + ' Seen in ' + e.samplesHeld + ' of ' + e.samples + ' samples by ' + e.model + '.' + scores + seen;
-      li.append(button, why); return li;
+      li.append(button, why);
+      if (f.evidenceUrl) {
+        const img = document.createElement('img');
+        img.src = f.evidenceUrl; img.width = 160; img.className = 'evidence';
+        img.alt = 'Camera frame when the flag began: ' + f.label;
+        li.append(img);
+      }
+      return li;
     }));
     if (!data.flags.length) list.innerHTML = '<li>No flags.</li>';
     document.getElementById('events').replaceChildren(...data.events.map((e) => {
