@@ -8,6 +8,7 @@ import type { Queue } from './jobs/queue.ts';
 import { ltiUrls, startLtiProvider } from './lti/provider.ts';
 import { page } from './pages/layout.ts';
 import { html } from './pages/html.ts';
+import { accommodationPages } from './routes/accommodations/index.ts';
 import { attemptApi, attemptPages } from './routes/attempts/index.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventApi } from './routes/events/index.ts';
@@ -55,7 +56,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  pages.use(quizPages(context), attemptPages(context), reviewPages(context));
+  pages.use(quizPages(context), attemptPages(context), reviewPages(context), accommodationPages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));
   app.use('/app', pages);

@@ -5,7 +5,12 @@ export const streamNames = ['webcam', 'screen'] as const;
 export const streamSchema = z.enum(streamNames);
 export type StreamName = z.infer<typeof streamSchema>;
 
+export const sensitivities = ['low', 'normal', 'high'] as const;
+export type Sensitivity = (typeof sensitivities)[number];
+
 export const quizSettingsSchema = z.object({
+  /** How readily the detector flags: low raises fewer flags, high catches more. */
+  sensitivity: z.enum(sensitivities).default('normal'),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
   lockdown: z.boolean().default(true),
@@ -89,7 +94,7 @@ export const chunkCompleteBody = chunkRef;
 
 export type StartAttemptResponse = {
   attemptToken: string;
-  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number };
+  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[] };
 };
 export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
 

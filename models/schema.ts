@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
-import type { QuizSettings, FlagExplanation } from './contracts.ts';
+import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -54,6 +54,16 @@ export const quizzes = pgTable('quizzes', {
 }, (t) => [
   uniqueIndex('quizzes_resource_link_idx').on(t.issuer, t.clientId, t.deploymentId, t.resourceLinkId),
 ]);
+
+/** Flag types turned off for one student on one quiz (e.g. a disability makes a face often leave the frame). */
+export const accommodations = pgTable('accommodations', {
+  quizId: uuid('quiz_id').notNull().references(() => quizzes.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull(),
+  userName: text('user_name'),
+  disabledFlags: jsonb('disabled_flags').$type<FlagType[]>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.quizId, t.userId] })]);
 
 export const attemptStatuses = ['ready', 'in_progress', 'finished'] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];

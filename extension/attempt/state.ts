@@ -1,6 +1,6 @@
 // The running attempt, kept in extension storage so a restarted service worker or recorder page picks it up.
 import { browser } from 'wxt/browser';
-import type { QuizSettings } from '../../models/contracts.ts';
+import type { FlagType, QuizSettings } from '../../models/contracts.ts';
 
 export type ActiveAttempt = {
   apiBase: string;
@@ -10,6 +10,8 @@ export type ActiveAttempt = {
   quizUrl: string;
   quizTabId?: number;
   settings: QuizSettings;
+  /** Flag types turned off for this student (an accommodation). */
+  disabledFlags: FlagType[];
   startedAt: number;
   /** Each recorder start opens a new segment; bumped before use so a crash never reuses a number. */
   nextSegment: number;

@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createDetector } from './detector.ts';
+import { createDetector, type Thresholds } from './detector.ts';
 
-export async function loadExtensionDetector(getURL: (path: string) => string) {
+export async function loadExtensionDetector(getURL: (path: string) => string, thresholds?: Thresholds) {
   // The threaded build starts blob workers, which the MV3 CSP blocks: init would hang forever.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(getURL('/wasm/'));
@@ -14,5 +14,5 @@ export async function loadExtensionDetector(getURL: (path: string) => string) {
     loadGraphModel(getURL('/models/centernet.json')),
     loadGraphModel(getURL('/models/blazeface.json')),
   ]);
-  return createDetector({ centernet, blazeface });
+  return createDetector({ centernet, blazeface }, thresholds);
 }

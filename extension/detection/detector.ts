@@ -24,6 +24,13 @@ export type FrameResult = {
  */
 export const defaultThresholds = { phone: 0.17, person: 0.3, face: 0.6 };
 export type Thresholds = typeof defaultThresholds;
+
+/** Per-quiz sensitivity: low raises fewer flags (higher thresholds), high catches more. */
+export function thresholdsFor(sensitivity: 'low' | 'normal' | 'high'): Thresholds {
+  if (sensitivity === 'low') return { phone: 0.25, person: 0.4, face: 0.7 };
+  if (sensitivity === 'high') return { phone: 0.12, person: 0.25, face: 0.5 };
+  return defaultThresholds;
+}
 export const modelName = 'centernet-coco 512 + blazeface 256 (@vladmandic/human models)';
 
 const cocoPerson = 0;

@@ -69,7 +69,7 @@ async function start(apiBase: string, startToken: string) {
   const started = await startAttempt(apiBase, startToken);
   const attempt: ActiveAttempt = {
     apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken, expiresAt: started.attempt.expiresAt,
-    quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, startedAt: Date.now(), nextSegment: 0,
+    quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0,
   };
   await saveAttempt(attempt);
   await openRecorder();

@@ -1,15 +1,16 @@
 // The shapes attempts leave the server in.
-import type { StartAttemptResponse } from '../../models/contracts.ts';
+import type { FlagType, StartAttemptResponse } from '../../models/contracts.ts';
 import type { AttemptWithQuiz } from '../policies/attempt.ts';
 import { attemptTokenSeconds } from '../http/tokens.ts';
 
-export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string): StartAttemptResponse {
+export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string, disabledFlags: FlagType[]): StartAttemptResponse {
   return {
     attemptToken,
     attempt: {
       id: attempt.id,
       quizUrl: attempt.quiz.quizUrl,
-      settings: attempt.quiz.settings,
+      settings: { ...attempt.quiz.settings, sensitivity: attempt.quiz.settings.sensitivity ?? 'normal' },
+      disabledFlags,
       expiresAt: Date.now() + attemptTokenSeconds * 1000,
     },
   };

@@ -124,6 +124,14 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await review.waitForSelector(`tr[data-attempt="${attemptId}"]`);
   expect(await accessibilityViolations(review)).toEqual([]);
   expect(Number(await review.$eval(`tr[data-attempt="${attemptId}"] .flag-count`, (td) => td.textContent))).toBeGreaterThanOrEqual(1);
+  // The instructor's other pages meet WCAG 2.1 AA too.
+  const listUrl = review.url();
+  for (const other of ['accommodations', 'settings']) {
+    await review.goto(listUrl.replace('/attempts?', `/${other}?`));
+    await review.waitForSelector('h1');
+    expect(await accessibilityViolations(review), other).toEqual([]);
+  }
+  await review.goto(listUrl);
   await Promise.all([review.waitForNavigation(), review.click(`tr[data-attempt="${attemptId}"] a`)]);
   await review.waitForSelector('body[data-recordings="ready"]', { timeout: 30_000 });
   await review.waitForSelector('button.flag-phone');

@@ -62,6 +62,31 @@ const counts = async (attemptId: string) => ({
 
 const explanation = { model: 'centernet (COCO)', thresholds: { phone: 0.2 }, scores: [0.41, 0.38, 0.5], samples: 5, samplesHeld: 3, summary: 'A phone was visible.' };
 
+describe('accommodations', () => {
+  it('lists the roster from NRPS, saves flag types turned off, and applies them to that student only', async () => {
+    platform.addMember({ id: 'student-acc', name: 'Ada Accommodated', role: 'learner' });
+    platform.addMember({ id: 'student-other', name: 'Otto Other', role: 'learner' });
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const pageUrl = teacher.page.url.replace('/attempts?', '/accommodations?');
+    const page = await teacher.browser.request(pageUrl);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Ada Accommodated');
+    expect(page.body).toContain('Otto Other');
+    expect(page.body).toContain('the course roster from your LMS');
+    const saved = await teacher.browser.request(pageUrl, { form: { 'student:student-acc': 'Ada Accommodated', 'off:student-acc': 'face_not_visible', 'student:student-other': 'Otto Other' } });
+    expect(saved.body).toContain('Accommodations saved.');
+    expect(saved.body).toMatch(/value="face_not_visible" aria-label="Face not visible off for Ada Accommodated" checked/);
+    expect((await teacher.browser.request(pageUrl, { form: { 'student:student-acc': 'A', 'off:student-acc': 'sneezing' } })).status).toBe(400);
+
+    const ada = await startAttempt('student-acc');
+    expect(ada.attempt.disabledFlags).toEqual(['face_not_visible']);
+    expect((await startAttempt('student-other')).attempt.disabledFlags).toEqual([]);
+    const hidden = { id: 'fh', type: 'face_not_visible', severity: 'low', startedAt: Date.now() - 3000, endedAt: Date.now(), explanation };
+    expect((await api(`/attempts/${ada.attemptId}/flags`, { flags: [hidden] }, ada.attemptToken)).body).toEqual({ accepted: 1, created: 0 });
+    expect((await counts(ada.attemptId)).flags).toBe(0);
+  });
+});
+
 describe('the extension API', () => {
   it('requires the policy acknowledgement before an attempt exists', async () => {
     const student = await launch(platform, { user: 'student-9', role: 'learner', resource: resourceLinkId });

@@ -29,7 +29,7 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(link.title).toBe('Midterm (proctored)');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.id, link.custom.invigil_quiz));
     expect(quiz).toMatchObject({ title: 'Midterm', quizUrl: quizSettingsForm.quizUrl, contextId: 'course-101' });
-    expect(quiz.settings).toEqual({ recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'Stay in view. No phones.' });
+    expect(quiz.settings).toEqual({ sensitivity: 'normal', recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'Stay in view. No phones.' });
   });
 
   it('refuses a deep-linked quiz with a bad address, re-showing the form with the problem', async () => {
@@ -66,12 +66,15 @@ describe('LTI 1.3 launches through the test platform', () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
     const settingsUrl = teacher.page.url.replace('/attempts?', '/settings?');
-    const saved = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, title: 'Final', policyText: 'New policy' } });
+    const saved = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, title: 'Final', policyText: 'New policy', sensitivity: 'high' } });
     expect(saved.status).toBe(200);
     expect(saved.body).toContain('Settings saved.');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
     expect(quiz.title).toBe('Final');
-    expect(quiz.settings).toMatchObject({ recordScreen: true, policyText: 'New policy' });
+    expect(quiz.settings).toMatchObject({ recordScreen: true, policyText: 'New policy', sensitivity: 'high' });
+    const invalid = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, sensitivity: 'paranoid' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('Choose a detection sensitivity');
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThresholds, type FrameResult } from '../../extension/detection/detector.ts';
+import { defaultThresholds, thresholdsFor, type FrameResult } from '../../extension/detection/detector.ts';
 import { createFlagTracker, type RaisedFlag } from '../../extension/detection/temporal.ts';
 
 const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40 }, faceSize: 0.3, ...over });
@@ -87,5 +87,12 @@ describe('the 3-of-5 temporal rule', () => {
     [phone, phone, phone, phone].forEach((s, i) => tracker.add(1000 * i, s));
     tracker.flush();
     expect(flags).toEqual([]);
+  });
+
+  it('maps each quiz sensitivity to thresholds, low strictest', () => {
+    expect(thresholdsFor('normal')).toEqual(defaultThresholds);
+    expect(thresholdsFor('low').phone).toBeGreaterThan(thresholdsFor('normal').phone);
+    expect(thresholdsFor('high').phone).toBeLessThan(thresholdsFor('normal').phone);
+    expect(thresholdsFor('high').person).toBeLessThan(thresholdsFor('low').person);
   });
 });

@@ -5,6 +5,7 @@ import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.
 import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
 import type { ActiveAttempt } from '../../attempt/state.ts';
 import { loadExtensionDetector } from '../../detection/browser-models.ts';
+import { thresholdsFor } from '../../detection/detector.ts';
 import { startSampling } from '../../detection/sampler.ts';
 import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
 import { openOutbox, type Outbox } from '../../recording/outbox.ts';
@@ -73,7 +74,7 @@ async function start(attempt: ActiveAttempt, segment: number) {
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
-  const detector = await loadExtensionDetector((path) => browser.runtime.getURL(path as never));
+  const detector = await loadExtensionDetector((path) => browser.runtime.getURL(path as never), thresholdsFor(attempt.settings.sensitivity ?? 'normal'));
   const withEvidence = new Set<string>();
   const sendFlag = async (flag: RaisedFlag) => {
     // The first report of a flag carries a thumbnail of the frame where it began; later reports only update it.
@@ -84,6 +85,7 @@ async function start(attempt: ActiveAttempt, segment: number) {
   s.tracker = createFlagTracker({
     thresholds: detector.thresholds,
     newId: () => crypto.randomUUID(),
+    disabled: attempt.disabledFlags,
     onFlag: (flag) => { s.flagsRaised += 1; void sendFlag(flag); },
     // Too dim to judge: say so, rather than flag the student for what the camera cannot see.
     onPoorVideo: (at, lightLevel) => void withRetry(() => api.events([{ id: `poor-${at}`, type: 'poor_video', at, details: { lightLevel } }]), { maxDelayMs: 10_000 }).catch(() => {}),

@@ -12,6 +12,7 @@ import { input, validate } from '../../http/validate.ts';
 import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptState, presentStartedAttempt } from '../../presenters/attempt.ts';
+import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { findAttempt, loadAttempt } from './load.ts';
@@ -61,7 +62,7 @@ export function attemptApi({ db, tokens, queue }: RouteContext) {
       .returning({ id: attempts.id });
     if (!redeemed) throw unauthorized('The start token is invalid, expired or already used. Start again from the quiz page.');
     const attempt = (await findAttempt(db, redeemed.id))!;
-    res.status(201).json(presentStartedAttempt(attempt, await tokens.attempt.sign(attempt.id)));
+    res.status(201).json(presentStartedAttempt(attempt, await tokens.attempt.sign(attempt.id), await disabledFlagsFor(db, attempt.quizId, attempt.userId)));
   });
 
   const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });

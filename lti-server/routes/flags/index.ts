@@ -12,6 +12,7 @@ import { input, validate } from '../../http/validate.ts';
 import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
 import { objectKeys } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
+import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
 
 const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
@@ -25,7 +26,9 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
     authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' }),
     async (_req, res) => {
       const attempt = res.locals.record as AttemptWithQuiz;
-      const { flags: incoming } = input<{ flags: FlagInput[] }>(res);
+      const disabled = await disabledFlagsFor(db, attempt.quizId, attempt.userId);
+      // A type turned off for this student is acknowledged and dropped, so an old extension cannot store it either.
+      const incoming = input<{ flags: FlagInput[] }>(res).flags.filter((f) => !disabled.includes(f.type));
       const evidence = incoming.map((f) => (f.evidence ? Buffer.from(f.evidence, 'base64') : undefined));
       if (evidence.some((e) => e && !isJpeg(e))) throw badRequest('Evidence must be a JPEG image.');
       let created = 0;
@@ -51,7 +54,7 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
           }
         }
       }
-      res.json({ accepted: incoming.length, created });
+      res.json({ accepted: input<{ flags: FlagInput[] }>(res).flags.length, created });
     });
   return router;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quizSettingsSchema } from '../../../models/contracts.ts';
+import { quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
 
 /** HTML checkboxes send "on" when ticked and nothing otherwise. */
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
@@ -7,6 +7,7 @@ const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z
 export const quizForm = z.object({
   title: z.string().trim().min(1, 'Give the quiz a title').max(200),
   quizUrl: z.url({ protocol: /^https?$/, error: 'Enter the full address (http:// or https://) of the LMS quiz' }).max(2000),
+  sensitivity: z.enum(sensitivities, { error: 'Choose a detection sensitivity' }).default('normal'),
   recordWebcam: checkbox,
   recordScreen: checkbox,
   lockdown: checkbox,

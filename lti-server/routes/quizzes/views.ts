@@ -31,6 +31,12 @@ ${box('recordWebcam', 'Record the webcam', s?.recordWebcam ?? true)}
 ${box('recordScreen', 'Record the entire screen', s?.recordScreen ?? true)}
 ${box('lockdown', 'Lock the browser to the quiz', s?.lockdown ?? true)}
 </fieldset>
+<label for="sensitivity">Detection sensitivity</label>
+<p class="muted" id="sensitivity-hint">Low raises fewer flags; high catches more and asks more of your review.</p>
+<select id="sensitivity" name="sensitivity" aria-describedby="sensitivity-hint${problemFor('sensitivity') ? ' sensitivity-error' : ''}" ${problemFor('sensitivity') ? html`aria-invalid="true"` : ''}>
+${(['low', 'normal', 'high'] as const).map((v) => html`<option value="${v}" ${(s?.sensitivity ?? 'normal') === v ? html`selected` : ''}>${v[0].toUpperCase() + v.slice(1)}</option>`)}
+</select>
+${problemFor('sensitivity') ? html`<p class="notice error" id="sensitivity-error">${problemFor('sensitivity')}</p>` : ''}
 <label for="policyText">Policy students must acknowledge</label>
 <textarea id="policyText" name="policyText" rows="6" required>${s?.policyText ?? defaultPolicyText}</textarea>
 ${problemFor('policyText') ? html`<p class="notice error">${problemFor('policyText')}</p>` : ''}

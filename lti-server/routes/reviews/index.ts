@@ -32,6 +32,7 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
     res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), {
       review: (id) => `/app/attempts/${id}/review?${q}`,
       settings: `/app/quizzes/${quiz.id}/settings?${q}`,
+      accommodations: `/app/quizzes/${quiz.id}/accommodations?${q}`,
     }));
   });
 

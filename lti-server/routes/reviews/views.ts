@@ -8,9 +8,9 @@ type Row = ReturnType<typeof presentAttemptRow>;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—');
 
-export function attemptListPage(quiz: Quiz, rows: Row[], links: { review: (id: string) => string; settings: string }) {
+export function attemptListPage(quiz: Quiz, rows: Row[], links: { review: (id: string) => string; settings: string; accommodations: string }) {
   return page(`Attempts · ${quiz.title}`, html`<h1>${quiz.title}: proctored attempts</h1>
-<p><a href="${links.settings}">Proctoring settings</a> · LMS quiz: <a href="${quiz.quizUrl}" target="_blank" rel="noopener">${quiz.quizUrl}</a></p>
+<p><a href="${links.settings}">Proctoring settings</a> · <a href="${links.accommodations}">Accommodations</a> · LMS quiz: <a href="${quiz.quizUrl}" target="_blank" rel="noopener">${quiz.quizUrl}</a></p>
 ${rows.length === 0 ? html`<p class="notice">No attempts yet.</p>` : html`<table>
 <caption class="muted">Most recent first</caption>
 <thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Flags</th><th scope="col"><span class="muted">Review</span></th></tr></thead>

@@ -1,0 +1,76 @@
+// Instructors turn flag types off for individual students. Students come from the course roster (LTI Names and
+// Role Provisioning) when the LMS offers it, and from the quiz's attempts.
+import express, { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import type { IdToken } from 'ltijs';
+import { accommodations, attempts, launches } from '../../../models/schema.ts';
+import type { LtiActor } from '../../http/actors.ts';
+import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authorize } from '../../http/authorize.ts';
+import { badRequest } from '../../http/errors.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
+import { quizPolicy } from '../../policies/quiz.ts';
+import type { RouteContext } from '../context.ts';
+import { loadQuiz } from '../quizzes/load.ts';
+import { parseAccommodationsForm } from './schema.ts';
+import { accommodationsPage } from './views.ts';
+
+const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
+
+export function accommodationPages({ db, tokens, lti }: RouteContext) {
+  const router = Router();
+  const limit = rateLimit({ windowMs: 60_000, max: 60 });
+  const authenticate = authenticateLaunch(db, tokens);
+  const authorizeConfigure = authorize({ policy: quizPolicy, action: 'configure', load: loadQuiz(db), what: 'That quiz' });
+
+  async function roster(actor: LtiActor) {
+    const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
+    try {
+      const result = await lti.NamesAndRoles.getMembers(launch.token as unknown as IdToken, { role: 'Learner' }) as { members?: { user_id: string; name?: string; roles: string[] }[] };
+      return (result.members ?? []).filter((m) => m.roles.some((r) => r === learner || r.endsWith('#Learner') || r === 'Learner'))
+        .map((m) => ({ userId: m.user_id, name: m.name ?? m.user_id }));
+    } catch {
+      return undefined; // The LMS offers no roster to this tool; fall back to attempts.
+    }
+  }
+
+  router.get('/quizzes/:quizId/accommodations', limit, authenticate, authorizeConfigure, async (req, res) => {
+    const quiz = res.locals.record;
+    const [members, attempted, saved] = await Promise.all([
+      roster(res.locals.actor as LtiActor),
+      db.selectDistinct({ userId: attempts.userId, name: attempts.userName }).from(attempts).where(eq(attempts.quizId, quiz.id)),
+      db.select().from(accommodations).where(eq(accommodations.quizId, quiz.id)),
+    ]);
+    const students = new Map<string, { userId: string; name: string; disabled: string[] }>();
+    for (const s of [...(members ?? []), ...attempted.map((a) => ({ userId: a.userId, name: a.name ?? a.userId })), ...saved.map((a) => ({ userId: a.userId, name: a.userName ?? a.userId }))]) {
+      if (!students.has(s.userId)) students.set(s.userId, { ...s, disabled: [] });
+    }
+    for (const a of saved) students.get(a.userId)!.disabled = a.disabledFlags;
+    const q = `session=${encodeURIComponent(res.locals.session)}`;
+    res.type('html').send(accommodationsPage(quiz, [...students.values()].sort((a, b) => a.name.localeCompare(b.name)), {
+      action: `/app/quizzes/${quiz.id}/accommodations?${q}`,
+      back: `/app/quizzes/${quiz.id}/attempts?${q}`,
+      saved: req.query.saved === '1',
+      source: members ? 'the course roster from your LMS, and anyone who has attempted this quiz' : 'students who have attempted this quiz (your LMS does not share its roster with this tool)',
+    }));
+  });
+
+  router.post('/quizzes/:quizId/accommodations', limit, authenticate, authorizeConfigure, express.urlencoded({ extended: false, limit: '256kb' }), async (req, res) => {
+    const quiz = res.locals.record;
+    const actor = res.locals.actor as LtiActor;
+    let rows;
+    try {
+      rows = parseAccommodationsForm(req.body ?? {});
+    } catch {
+      throw badRequest('The form named a flag type that does not exist.');
+    }
+    await db.transaction(async (tx) => {
+      for (const row of rows) {
+        await tx.insert(accommodations).values({ quizId: quiz.id, ...row, updatedBy: actor.userId })
+          .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: row.disabledFlags, updatedBy: actor.userId, updatedAt: new Date() } });
+      }
+    });
+    res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?session=${encodeURIComponent(res.locals.session)}&saved=1`);
+  });
+  return router;
+}
