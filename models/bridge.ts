@@ -6,4 +6,6 @@ export type BridgeMessage =
   | { source: typeof bridgeSource; type: 'pong'; version: string }
   | { source: typeof bridgeSource; type: 'start'; apiBase: string; startToken: string }
   | { source: typeof bridgeSource; type: 'started'; attemptId: string }
-  | { source: typeof bridgeSource; type: 'error'; message: string };
+  | { source: typeof bridgeSource; type: 'error'; message: string }
+  | { source: typeof bridgeSource; type: 'check' }
+  | { source: typeof bridgeSource; type: 'check-result'; ok: boolean; warnings: string[]; lightLevel: number; faceSize: number; faces: number };

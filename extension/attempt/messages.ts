@@ -5,7 +5,8 @@ import type { ActiveAttempt } from './state.ts';
 export type RecorderCommand =
   | { target: 'recorder'; type: 'start'; attempt: ActiveAttempt; segment: number }
   | { target: 'recorder'; type: 'stop' }
-  | { target: 'recorder'; type: 'status' };
+  | { target: 'recorder'; type: 'status' }
+  | { target: 'recorder'; type: 'check' };
 
 export type RecorderStatus = {
   recording: string[];

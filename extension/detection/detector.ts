@@ -12,8 +12,8 @@ export type FrameResult = {
   detections: Detection[];
   phoneScore: number;
   personScore: number;
-  /** Mean luma (0–255) and its standard deviation: dark, covered or washed-out frames. */
-  light: { mean: number; contrast: number };
+  /** Mean luma (0–255), its standard deviation, and the share of blown-out pixels (luma ≥ 240). */
+  light: { mean: number; contrast: number; overexposed: number };
   /** Height of the largest face as a share of the frame's height (0 when no face). */
   faceSize: number;
 };
@@ -118,6 +118,8 @@ export function createDetector(models: { centernet: GraphModel; blazeface: Graph
 
   return {
     thresholds,
+    /** The same loaded models with other thresholds (per-quiz sensitivity). */
+    withThresholds: (other: Thresholds) => createDetector(models, other),
     async detect(frame: Frame): Promise<FrameResult> {
       const image = frameTensor(frame);
       try {
@@ -150,6 +152,7 @@ export function lightOf(frame: Frame) {
   const step = Math.max(1, Math.floor(Math.sqrt((frame.width * frame.height) / 4096)));
   let sum = 0;
   let squares = 0;
+  let blown = 0;
   let n = 0;
   for (let y = 0; y < frame.height; y += step) {
     for (let x = 0; x < frame.width; x += step) {
@@ -157,11 +160,16 @@ export function lightOf(frame: Frame) {
       const luma = 0.299 * frame.data[i] + 0.587 * frame.data[i + 1] + 0.114 * frame.data[i + 2];
       sum += luma;
       squares += luma * luma;
+      if (luma >= 240) blown += 1;
       n += 1;
     }
   }
   const mean = sum / n;
-  return { mean: Math.round(mean * 10) / 10, contrast: Math.round(Math.sqrt(Math.max(0, squares / n - mean * mean)) * 10) / 10 };
+  return {
+    mean: Math.round(mean * 10) / 10,
+    contrast: Math.round(Math.sqrt(Math.max(0, squares / n - mean * mean)) * 10) / 10,
+    overexposed: Math.round((blown / n) * 1000) / 1000,
+  };
 }
 
 function iou(a: Detection['bbox'], b: Detection['bbox']) {

@@ -1,5 +1,6 @@
 // Samples webcam frames about once a second, runs the detector and feeds the flag tracker. Runs in the recorder page.
 import type { Detector } from './detector.ts';
+import { createFrameGrabber } from './frame-grabber.ts';
 import type { createFlagTracker } from './temporal.ts';
 
 export const sampleIntervalMs = 1000;
@@ -8,12 +9,8 @@ const thumbnailWidth = 160;
 const thumbnailsKept = 12;
 
 export function startSampling(stream: MediaStream, detector: Detector, tracker: ReturnType<typeof createFlagTracker>, signal: AbortSignal) {
-  const video = document.createElement('video');
-  video.muted = true;
-  video.srcObject = stream;
-  void video.play();
-  const canvas = document.createElement('canvas');
-  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  const grabber = createFrameGrabber(stream);
+  const canvas = grabber.canvas;
   let samples = 0;
   const thumbnail = document.createElement('canvas');
   const thumbnailContext = thumbnail.getContext('2d', { willReadFrequently: true })!;
@@ -22,12 +19,9 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const loop = async () => {
     while (!signal.aborted) {
       const started = Date.now();
-      if (video.videoWidth) {
-        canvas.width = video.videoWidth;
-        canvas.height = video.videoHeight;
-        context.drawImage(video, 0, 0);
-        const image = context.getImageData(0, 0, canvas.width, canvas.height);
-        const result = await detector.detect({ data: image.data, width: image.width, height: image.height, channels: 4 });
+      const frame = grabber.grab();
+      if (frame) {
+        const result = await detector.detect(frame);
         thumbnail.width = thumbnailWidth;
         thumbnail.height = Math.round((thumbnailWidth * canvas.height) / canvas.width);
         thumbnailContext.drawImage(canvas, 0, 0, thumbnail.width, thumbnail.height);
@@ -38,6 +32,7 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
       }
       await new Promise((r) => setTimeout(r, Math.max(50, sampleIntervalMs - (Date.now() - started))));
     }
+    grabber.stop();
   };
   const done = loop();
   return {

@@ -10,6 +10,7 @@ import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, type ActiveA
 import { startLockdown } from '../lockdown/manager.ts';
 import '../lockdown/rules/index.ts';
 import { adapterFor } from '../lms/adapters.ts';
+import type { SetupCheck } from '../detection/setup-check.ts';
 
 const recorderPath = '/recorder.html';
 
@@ -88,6 +89,15 @@ async function start(apiBase: string, startToken: string) {
   return attempt;
 }
 
+/** The pre-exam camera check runs in the recorder page, which owns the camera. */
+async function checkSetup() {
+  await openRecorder();
+  const answer = await tellRecorder<{ ok: boolean; check?: SetupCheck; error?: string }>({ target: 'recorder', type: 'check' }, 60_000);
+  if (!answer.ok || !answer.check) throw new Error(answer.error ?? 'The camera check failed.');
+  if (!running) await closeRecorder();
+  return answer.check;
+}
+
 async function finish(reason: string) {
   finishing ??= (async () => {
     const current = running;
@@ -120,6 +130,12 @@ export default defineBackground(() => {
       return start(m.apiBase, m.startToken).then(
         (attempt) => ({ source: bridgeSource, type: 'started', attemptId: attempt.attemptId }),
         (error) => console.error('[invigil] start failed:', error) ?? ({ source: bridgeSource, type: 'error', message: error instanceof ApiError || error instanceof Error ? error.message : String(error) }),
+      );
+    }
+    if ('source' in m && m.source === bridgeSource && m.type === 'check') {
+      return checkSetup().then(
+        (check) => ({ source: bridgeSource, type: 'check-result', ...check }),
+        (error: Error) => ({ source: bridgeSource, type: 'error', message: error.message }),
       );
     }
     if ('target' in m && m.target === 'background') {

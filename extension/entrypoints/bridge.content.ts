@@ -13,6 +13,11 @@ export default defineContentScript({
       const m = event.data as BridgeMessage | undefined;
       if (m?.source !== bridgeSource) return;
       if (m.type === 'ping') reply({ source: bridgeSource, type: 'pong', version: browser.runtime.getManifest().version });
+      if (m.type === 'check') {
+        const answer = await browser.runtime.sendMessage({ source: bridgeSource, type: 'check' })
+          .catch((error: Error) => ({ source: bridgeSource, type: 'error', message: error.message }));
+        reply(answer as BridgeMessage);
+      }
       if (m.type === 'start') {
         const answer = await browser.runtime.sendMessage({ source: bridgeSource, type: 'start', apiBase: String(m.apiBase), startToken: String(m.startToken) })
           .catch((error: Error) => ({ source: bridgeSource, type: 'error', message: error.message }));

@@ -82,6 +82,11 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
   expect(await student.$eval('#start', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
   expect(await accessibilityViolations(student)).toEqual([]);
+  // The camera check runs the extension's detector on a few frames: this clip is well lit, one face, close enough.
+  await student.click('#check');
+  await student.waitForSelector('body[data-check]', { timeout: 60_000 });
+  expect(await student.$eval('#check-result', (r) => r.textContent)).toContain('look good');
+  expect(await accessibilityViolations(student)).toEqual([]);
   await student.click('#acknowledge');
   const quizTabOpened = chromium.browser.waitForTarget((t) => t.url().startsWith(quizUrl), { timeout: 60_000 });
   await student.click('#start');

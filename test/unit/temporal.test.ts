@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds, thresholdsFor, type FrameResult } from '../../extension/detection/detector.ts';
 import { createFlagTracker, type RaisedFlag } from '../../extension/detection/temporal.ts';
 
-const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40 }, faceSize: 0.3, ...over });
+const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40, overexposed: 0 }, faceSize: 0.3, ...over });
 const phone = frame({ phone: true, phoneScore: 0.4 });
 const calm = frame({});
 
@@ -60,14 +60,14 @@ describe('the 3-of-5 temporal rule', () => {
   });
 
   it('flags a covered camera, not nobody, and never a cheating flag on frames too dim to judge', () => {
-    const dark = frame({ persons: 0, faces: 0, light: { mean: 10, contrast: 3 } });
+    const dark = frame({ persons: 0, faces: 0, light: { mean: 10, contrast: 3, overexposed: 0 } });
     const covered = run(Array.from({ length: 8 }, () => dark));
     covered.tracker.flush();
     expect(covered.flags.map((f) => f.type)).toEqual(['camera_covered_or_dark']);
 
     const notes: number[] = [];
     const flags: RaisedFlag[] = [];
-    const dim = frame({ phone: true, phoneScore: 0.5, persons: 3, light: { mean: 20, contrast: 20 } });
+    const dim = frame({ phone: true, phoneScore: 0.5, persons: 3, light: { mean: 20, contrast: 20, overexposed: 0 } });
     const tracker = createFlagTracker({ thresholds: defaultThresholds, newId: () => 'x', onFlag: (f) => flags.push(f), onPoorVideo: (at) => notes.push(at) });
     [dim, dim, dim, dim, calm, dim, dim].forEach((s, i) => tracker.add(1000 * i + 1_700_000_000_000, s));
     tracker.flush();

@@ -5,7 +5,9 @@ import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.
 import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
 import type { ActiveAttempt } from '../../attempt/state.ts';
 import { loadExtensionDetector } from '../../detection/browser-models.ts';
-import { thresholdsFor } from '../../detection/detector.ts';
+import { defaultThresholds, thresholdsFor, type Detector, type Thresholds } from '../../detection/detector.ts';
+import { createFrameGrabber } from '../../detection/frame-grabber.ts';
+import { judgeSetup, regionLight, type SetupCheck, type SetupSample } from '../../detection/setup-check.ts';
 import { startSampling } from '../../detection/sampler.ts';
 import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
 import { openOutbox, type Outbox } from '../../recording/outbox.ts';
@@ -30,6 +32,37 @@ type Session = {
 };
 let session: Session | undefined;
 let starting: Promise<void> | undefined;
+
+// Models load once per page, whatever the thresholds.
+let models: Promise<Detector> | undefined;
+async function detectorFor(thresholds: Thresholds) {
+  models ??= loadExtensionDetector((path) => browser.runtime.getURL(path as never));
+  return (await models).withThresholds(thresholds);
+}
+
+/** The pre-exam check: a few webcam frames, judged for lighting and camera position. */
+async function checkSetup(): Promise<SetupCheck> {
+  if (session) throw new Error('A proctored attempt is already recording.');
+  const detector = await detectorFor(defaultThresholds);
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+  const grabber = createFrameGrabber(stream);
+  try {
+    const samples: SetupSample[] = [];
+    for (let tries = 0; samples.length < 3 && tries < 40; tries++) {
+      await new Promise((r) => setTimeout(r, samples.length ? 400 : 100));
+      const frame = grabber.grab();
+      if (!frame) continue;
+      const result = await detector.detect(frame);
+      const face = result.detections.filter((d) => d.label === 'face').sort((a, b) => b.bbox[3] - a.bbox[3])[0];
+      samples.push({ result, faceLight: face ? regionLight(frame, face.bbox) : undefined });
+    }
+    if (!samples.length) throw new Error('The camera sent no picture.');
+    return judgeSetup(samples);
+  } finally {
+    grabber.stop();
+    stream.getTracks().forEach((t) => t.stop());
+  }
+}
 
 function show(text: string) {
   statusLine.textContent = text;
@@ -74,7 +107,7 @@ async function start(attempt: ActiveAttempt, segment: number) {
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
-  const detector = await loadExtensionDetector((path) => browser.runtime.getURL(path as never), thresholdsFor(attempt.settings.sensitivity ?? 'normal'));
+  const detector = await detectorFor(thresholdsFor(attempt.settings.sensitivity ?? 'normal'));
   const withEvidence = new Set<string>();
   const sendFlag = async (flag: RaisedFlag) => {
     // The first report of a flag carries a thumbnail of the frame where it began; later reports only update it.
@@ -137,5 +170,6 @@ browser.runtime.onMessage.addListener((message: unknown) => {
   }
   if (m.type === 'stop') return (starting ?? Promise.resolve()).then(stop).then(() => ({ ok: true }));
   if (m.type === 'status') return status();
+  if (m.type === 'check') return checkSetup().then((check) => ({ ok: true, check }), (error: Error) => ({ ok: false, error: error.message }));
   return undefined;
 });

@@ -17,13 +17,19 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
 <h2 id="check-heading">1. Browser extension</h2>
 <p id="extension-status" class="notice" role="status" aria-live="polite">Looking for the Invigil extension…</p>
 </section>
+<section aria-labelledby="camera-heading">
+<h2 id="camera-heading">2. Camera and lighting</h2>
+<p class="muted">The extension looks through your camera for a moment and tells you if the light or your position would make proctoring unreliable. Nothing is recorded.</p>
+<button type="button" id="check" disabled>Check my camera</button>
+<div id="check-result" role="status" aria-live="polite"></div>
+</section>
 <section aria-labelledby="policy-heading">
-<h2 id="policy-heading">2. Proctoring policy</h2>
+<h2 id="policy-heading">3. Proctoring policy</h2>
 <div class="policy" id="policy">${quiz.settings.policyText}</div>
 <label class="check"><input type="checkbox" id="acknowledge"> I have read this policy and agree to be proctored under it.</label>
 </section>
 <section aria-labelledby="start-heading">
-<h2 id="start-heading">3. Start</h2>
+<h2 id="start-heading">4. Start</h2>
 <p class="muted">Starting turns on your camera and screen recording and opens the quiz in a new tab.</p>
 <button type="button" id="start" disabled>Start proctored quiz</button>
 <p id="start-status" role="status" aria-live="polite"></p>
@@ -36,8 +42,11 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
   const startStatus = document.getElementById('start-status');
   const ack = document.getElementById('acknowledge');
   const start = document.getElementById('start');
+  const check = document.getElementById('check');
+  const checkResult = document.getElementById('check-result');
   let extensionFound = false;
-  const refresh = () => { start.disabled = !(extensionFound && ack.checked); };
+  let checking = false;
+  const refresh = () => { start.disabled = !(extensionFound && ack.checked) || checking; check.disabled = !extensionFound || checking; };
   ack.addEventListener('change', refresh);
   window.addEventListener('message', (event) => {
     if (event.source !== window || event.data?.source !== 'invigil') return;
@@ -48,10 +57,27 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
       status.className = 'notice ok';
       document.body.dataset.extension = 'ready';
       refresh();
+    } else if (m.type === 'check-result') {
+      checking = false;
+      refresh();
+      const list = document.createElement('ul');
+      for (const w of m.warnings) { const li = document.createElement('li'); li.textContent = w; list.append(li); }
+      const summary = document.createElement('p');
+      summary.textContent = m.ok ? 'Your camera and lighting look good.' : 'Please fix this before you start:';
+      checkResult.className = 'notice ' + (m.ok ? 'ok' : 'error');
+      checkResult.replaceChildren(summary, ...(m.ok ? [] : [list]));
+      document.body.dataset.check = m.ok ? 'ok' : 'warnings';
     } else if (m.type === 'started') {
       startStatus.textContent = 'Proctoring is on. Your quiz opened in a new tab; finish it there.';
       document.body.dataset.attempt = m.attemptId;
     } else if (m.type === 'error') {
+      if (checking) {
+        checking = false;
+        checkResult.className = 'notice error';
+        checkResult.textContent = 'The camera check did not work: ' + m.message;
+        refresh();
+        return;
+      }
       startStatus.textContent = 'Could not start: ' + m.message;
       start.disabled = false;
     }
@@ -62,6 +88,13 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
   setTimeout(() => {
     if (!extensionFound) { status.textContent = 'The Invigil extension was not found. Install it, then reload this page.'; status.className = 'notice error'; }
   }, 4000);
+  check.addEventListener('click', () => {
+    checking = true;
+    refresh();
+    checkResult.className = 'notice';
+    checkResult.textContent = 'Checking your camera…';
+    window.postMessage({ source: 'invigil', type: 'check' }, window.location.origin);
+  });
   start.addEventListener('click', async () => {
     start.disabled = true;
     startStatus.textContent = 'Starting…';
