@@ -3,11 +3,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectBenchmark } from './groups/detect.ts';
 import { serverBenchmark } from './groups/server.ts';
 
 export type Metrics = Record<string, number>;
 const groups: Record<string, { describe: string; run: () => Promise<Metrics> }> = {
   server: serverBenchmark,
+  detect: detectBenchmark,
 };
 
 const resultsFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');

@@ -13,6 +13,8 @@ export type RecorderStatus = {
   pendingChunks: number;
   uploadedChunks: number;
   samples: number;
+  /** Recent per-frame detection times (ms) and detection's share of one core. */
+  detection: { detectMs: number[]; fullFrameMs: number[]; cpuShare: number };
   flagsRaised: number;
   lastError?: string;
 };

@@ -12,6 +12,12 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const grabber = createFrameGrabber(stream);
   const canvas = grabber.canvas;
   let samples = 0;
+  /** Milliseconds each of the recent detections took (all models, pre- and post-processing). */
+  const detectMs: number[] = [];
+  /** Only the samples where centernet ran (no reuse): the full cost of a frame. */
+  const fullFrameMs: number[] = [];
+  let busyMs = 0;
+  let firstSampleAt: number | undefined;
   const thumbnail = document.createElement('canvas');
   const thumbnailContext = thumbnail.getContext('2d', { willReadFrequently: true })!;
   const recent: { at: number; image: ImageData }[] = [];
@@ -21,7 +27,17 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
       const started = Date.now();
       const frame = grabber.grab();
       if (frame) {
+        const t0 = performance.now();
         const result = await detector.detect(frame);
+        const took = performance.now() - t0;
+        busyMs += took;
+        firstSampleAt ??= started;
+        detectMs.push(Math.round(took * 10) / 10);
+        if (detectMs.length > 300) detectMs.shift();
+        if (!result.objectsReused) {
+          fullFrameMs.push(Math.round(took * 10) / 10);
+          if (fullFrameMs.length > 300) fullFrameMs.shift();
+        }
         thumbnail.width = thumbnailWidth;
         thumbnail.height = Math.round((thumbnailWidth * canvas.height) / canvas.width);
         thumbnailContext.drawImage(canvas, 0, 0, thumbnail.width, thumbnail.height);
@@ -37,6 +53,11 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const done = loop();
   return {
     get samples() { return samples; },
+    /** Recent detection times, and the share of one core detection has used since the first sample. */
+    get timing() {
+      const elapsed = firstSampleAt === undefined ? 0 : Date.now() - firstSampleAt;
+      return { detectMs: [...detectMs], fullFrameMs: [...fullFrameMs], cpuShare: elapsed ? busyMs / elapsed : 0 };
+    },
     done,
     /** A base64 JPEG of the kept sample nearest `at`, or undefined once it has aged out. */
     async thumbnailAt(at: number): Promise<string | undefined> {

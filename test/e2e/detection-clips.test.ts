@@ -7,6 +7,7 @@ import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.t
 import { launchChromium } from '../support/chromium.ts';
 import { connect, deepLinkQuiz, quizSettingsForm } from '../support/flows.ts';
 import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
@@ -37,21 +38,9 @@ describe('detection in the extension on each fake-camera clip', () => {
   ])('%s raises %j', async (clip, expected) => {
     const chromium = await launchChromium({ clip });
     try {
-      const student = await chromium.browser.newPage();
-      await student.goto(platform.launchUrl({ user: `student-${clip}`, role: 'learner', resource: resourceLinkId }));
-      await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
-      await student.click('#acknowledge');
-      await student.click('#start');
-      await student.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
-      const attemptId = await student.$eval('body', (b) => b.dataset.attempt);
-      if (!attemptId) throw new Error(`${await student.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
-
+      const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, `student-${clip}`);
       await new Promise((r) => setTimeout(r, detectionSeconds * 1000));
-      const popup = await chromium.browser.newPage();
-      await popup.goto(`${chromium.extensionOrigin}/popup.html`);
-      await popup.waitForSelector('#finish:not([hidden])', { timeout: 10_000 });
-      await popup.click('#finish');
-      await popup.waitForFunction(() => document.getElementById('summary')?.textContent === 'No proctored attempt is running.', { timeout: 60_000, polling: 500 });
+      await finishFromPopup(chromium);
 
       const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
       expect(attempt.status).toBe('finished');

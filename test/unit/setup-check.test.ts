@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FrameResult } from '../../extension/detection/detector.ts';
 import { judgeSetup, regionLight } from '../../extension/detection/setup-check.ts';
 
-const result = (over: Partial<FrameResult> = {}): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.9, light: { mean: 110, contrast: 40, overexposed: 0.01 }, faceSize: 0.3, ...over });
+const result = (over: Partial<FrameResult> = {}): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.9, light: { mean: 110, contrast: 40, overexposed: 0.01 }, faceSize: 0.3, objectsReused: false, ...over });
 const samples = (over: Partial<FrameResult>, faceLight?: number) => [1, 2, 3].map(() => ({ result: result(over), faceLight }));
 
 describe('the pre-exam camera check', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds, thresholdsFor, type FrameResult } from '../../extension/detection/detector.ts';
 import { createFlagTracker, type RaisedFlag } from '../../extension/detection/temporal.ts';
 
-const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40, overexposed: 0 }, faceSize: 0.3, ...over });
+const frame = (over: Partial<FrameResult>): FrameResult => ({ persons: 1, phone: false, faces: 1, detections: [], phoneScore: 0, personScore: 0.8, light: { mean: 120, contrast: 40, overexposed: 0 }, faceSize: 0.3, objectsReused: false, ...over });
 const phone = frame({ phone: true, phoneScore: 0.4 });
 const calm = frame({});
 

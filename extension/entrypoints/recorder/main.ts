@@ -152,6 +152,7 @@ async function status(): Promise<RecorderStatus> {
     pendingChunks: s ? await s.outbox.count() : 0,
     uploadedChunks: s?.uploader.uploaded ?? 0,
     samples: s?.sampler?.samples ?? 0,
+    detection: s?.sampler?.timing ?? { detectMs: [], fullFrameMs: [], cpuShare: 0 },
     flagsRaised: s?.flagsRaised ?? 0,
     lastError: s?.lastError,
   };

@@ -1,0 +1,117 @@
+// Detection cost and accuracy: per-frame time in Node (wasm) and its overhead over the models' bare forward passes;
+// per-frame time and CPU share inside Chromium's extension page during a real attempt; accuracy on the shared set.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { createDetector, defaultThresholds } from '../../extension/detection/detector.ts';
+import { loadModelFile, loadNodeDetector } from '../../extension/detection/node-detector.ts';
+import { startTestPlatform } from '../../test/lti-platform/platform.ts';
+import { launchChromium } from '../../test/support/chromium.ts';
+import { detectAll, score } from '../../test/support/detection-eval.ts';
+import { connect, deepLinkQuiz, quizSettingsForm } from '../../test/support/flows.ts';
+import { startTestInvigil } from '../../test/support/invigil.ts';
+import { webcamClip } from '../../test/support/media.ts';
+import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../../test/support/student.ts';
+
+const run = promisify(execFile);
+const frameSize = { width: 640, height: 480 }; // what the extension samples from the webcam
+const framesPerClip = 10;
+const extensionSeconds = Number(process.env.BENCH_DETECT_SECONDS ?? 40);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
+};
+
+/** Webcam-sized frames from every fake-camera clip. */
+async function webcamFrames() {
+  const frames = [];
+  for (const clip of ['single_person', 'person_with_phone', 'two_people', 'empty']) {
+    const { stdout } = await run('ffmpeg', ['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', String(framesPerClip), '-vf', `scale=${frameSize.width}:${frameSize.height}`,
+      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 28 });
+    const bytes = frameSize.width * frameSize.height * 3;
+    for (let i = 0; i + bytes <= stdout.length; i += bytes) frames.push({ data: stdout.subarray(i, i + bytes), ...frameSize, channels: 3 as const });
+  }
+  return frames;
+}
+
+async function nodeTimings() {
+  await loadNodeDetector();
+  const [centernet, blazeface] = await Promise.all([loadModelFile('centernet'), loadModelFile('blazeface')]);
+  const detector = createDetector({ centernet, blazeface }, defaultThresholds);
+  const frames = await webcamFrames();
+  for (const f of frames.slice(0, 3)) await detector.detect(f); // warm-up: first runs compile kernels
+  // Frames from the four clips interleaved, so every frame is a new scene and every pass runs both models.
+  const interleaved = frames.map((_, i) => frames[(i % 4) * framesPerClip + Math.floor(i / 4)]);
+  const full: number[] = [];
+  for (const f of interleaved) {
+    const t = performance.now();
+    const result = await detector.detect(f);
+    if (result.objectsReused) throw new Error('a new scene reused old boxes');
+    full.push(performance.now() - t);
+  }
+  // The models alone: forward passes on ready-made input tensors, outputs read back.
+  const centernetIn = tf.zeros([1, 512, 512, 3]);
+  const blazefaceIn = tf.zeros([1, 256, 256, 3]);
+  const bare: number[] = [];
+  for (let i = 0; i < frames.length; i++) {
+    const t = performance.now();
+    const a = centernet.execute(centernetIn, 'tower_0/detections') as tf.Tensor;
+    const b = blazeface.execute(blazefaceIn) as tf.Tensor | tf.Tensor[];
+    await a.data();
+    for (const o of Array.isArray(b) ? b : [b]) await o.data();
+    bare.push(performance.now() - t);
+    tf.dispose([a, ...(Array.isArray(b) ? b : [b])]);
+  }
+  tf.dispose([centernetIn, blazefaceIn]);
+  return { full, bare };
+}
+
+async function extensionTimings() {
+  const invigil = await startTestInvigil();
+  const platform = await startTestPlatform();
+  const chromium = await launchChromium({ clip: 'single_person' });
+  try {
+    await connect(invigil, platform);
+    const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
+    const { resourceLinkId } = await deepLinkQuiz(platform, { ...webcamOnly, quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1` });
+    await startAttemptInBrowser(chromium, platform, resourceLinkId, 'bench-student');
+    await new Promise((r) => setTimeout(r, extensionSeconds * 1000));
+    const status = await extensionStatus(chromium);
+    await finishFromPopup(chromium);
+    const detection = status.recorder?.detection;
+    if (!detection?.detectMs.length) throw new Error('the extension reported no detections');
+    // The first detections compile kernels: leave them out of the steady-state figure.
+    return { frameMs: detection.detectMs.slice(3), fullFrameMs: detection.fullFrameMs.slice(2), cpuShare: detection.cpuShare };
+  } finally {
+    await chromium.close();
+    await platform.close();
+    await invigil.close();
+  }
+}
+
+export const detectBenchmark = {
+  describe: `detector per frame (${frameSize.width}×${frameSize.height}) in Node wasm and in the extension for ${extensionSeconds} s at 1 sample/s; accuracy on the shared set`,
+  async run() {
+    const node = await nodeTimings();
+    const accuracy = score(await detectAll(await loadNodeDetector()));
+    const extension = await extensionTimings();
+    const p50 = percentile(node.full, 50);
+    return {
+      frame_ms_p50: p50,
+      frame_ms_p95: percentile(node.full, 95),
+      bare_forward_ms_p50: percentile(node.bare, 50),
+      overhead_ratio: p50 / percentile(node.bare, 50),
+      extension_frame_ms_p50: percentile(extension.frameMs, 50),
+      extension_frame_ms_p95: percentile(extension.frameMs, 95),
+      extension_full_frame_ms_p50: percentile(extension.fullFrameMs, 50),
+      extension_cpu_share: extension.cpuShare,
+      phone_precision: accuracy.phone.precision,
+      phone_recall: accuracy.phone.recall,
+      multi_person_precision: accuracy.multi_person.precision,
+      multi_person_recall: accuracy.multi_person.recall,
+      no_person_precision: accuracy.no_person.precision,
+      no_person_recall: accuracy.no_person.recall,
+    };
+  },
+};

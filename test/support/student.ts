@@ -1,0 +1,37 @@
+// A student in a real browser: launch from the LMS, acknowledge the policy, start; and end the attempt from the
+// extension's popup.
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import type { launchChromium } from './chromium.ts';
+
+type Chromium = Awaited<ReturnType<typeof launchChromium>>;
+
+export async function startAttemptInBrowser(chromium: Chromium, platform: TestPlatform, resourceLinkId: string, user: string) {
+  const student = await chromium.browser.newPage();
+  await student.goto(platform.launchUrl({ user, role: 'learner', resource: resourceLinkId }));
+  await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  await student.click('#acknowledge');
+  await student.click('#start');
+  // Interval polling: requestAnimationFrame never fires in a background tab, and the quiz tab takes the focus.
+  await student.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
+  const attemptId = await student.$eval('body', (b) => b.dataset.attempt);
+  if (!attemptId) throw new Error(`${await student.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
+  return { student, attemptId };
+}
+
+/** What the background reports: the running attempt and the recorder's status. */
+export async function extensionStatus(chromium: Chromium) {
+  const popup = await chromium.browser.newPage();
+  await popup.goto(`${chromium.extensionOrigin}/popup.html`);
+  const status = await popup.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ target: 'background', type: 'status' }));
+  await popup.close();
+  return status as { attempt: { id: string } | null; recorder?: { samples: number; detection: { detectMs: number[]; fullFrameMs: number[]; cpuShare: number } } };
+}
+
+export async function finishFromPopup(chromium: Chromium) {
+  const popup = await chromium.browser.newPage();
+  await popup.goto(`${chromium.extensionOrigin}/popup.html`);
+  await popup.waitForSelector('#finish:not([hidden])', { timeout: 10_000 });
+  await popup.click('#finish');
+  await popup.waitForFunction(() => document.getElementById('summary')?.textContent === 'No proctored attempt is running.', { timeout: 60_000, polling: 500 });
+  await popup.close();
+}
