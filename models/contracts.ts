@@ -11,6 +11,8 @@ export type Sensitivity = (typeof sensitivities)[number];
 export const quizSettingsSchema = z.object({
   /** How readily the detector flags: low raises fewer flags, high catches more. */
   sensitivity: z.enum(sensitivities).default('normal'),
+  /** Seconds between webcam samples the detector looks at. */
+  sampleSeconds: z.number().min(0.5).max(10).default(1),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
   lockdown: z.boolean().default(true),

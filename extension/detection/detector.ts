@@ -66,7 +66,9 @@ export function thresholdsFor(sensitivity: 'low' | 'normal' | 'high'): Threshold
   if (sensitivity === 'high') return { phone: 0.12, person: 0.25, face: 0.5 };
   return defaultThresholds;
 }
-export const modelName = 'centernet-coco 512 + blazeface 256 (@vladmandic/human models)';
+/** Named in every flag's explanation. The version is the model package's: a test fails if they drift apart. */
+export const modelPackageVersion = '3.3.6';
+export const modelName = `centernet-coco 512 + blazeface 256 (@vladmandic/human ${modelPackageVersion} models)`;
 
 const cocoPerson = 0;
 const cocoCellPhone = 67;

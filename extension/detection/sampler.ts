@@ -8,7 +8,7 @@ export const sampleIntervalMs = 1000;
 const thumbnailWidth = 160;
 const thumbnailsKept = 12;
 
-export function startSampling(stream: MediaStream, detector: Detector, tracker: ReturnType<typeof createFlagTracker>, signal: AbortSignal) {
+export function startSampling(stream: MediaStream, detector: Detector, tracker: ReturnType<typeof createFlagTracker>, signal: AbortSignal, intervalMs = sampleIntervalMs) {
   const grabber = createFrameGrabber(stream);
   const canvas = grabber.canvas;
   let samples = 0;
@@ -46,7 +46,7 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
         tracker.add(started, result);
         samples += 1;
       }
-      await new Promise((r) => setTimeout(r, Math.max(50, sampleIntervalMs - (Date.now() - started))));
+      await new Promise((r) => setTimeout(r, Math.max(50, intervalMs - (Date.now() - started))));
     }
     grabber.stop();
   };
@@ -62,7 +62,7 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
     /** A base64 JPEG of the kept sample nearest `at`, or undefined once it has aged out. */
     async thumbnailAt(at: number): Promise<string | undefined> {
       const nearest = [...recent].sort((a, b) => Math.abs(a.at - at) - Math.abs(b.at - at))[0];
-      if (!nearest || Math.abs(nearest.at - at) > 2 * sampleIntervalMs) return undefined;
+      if (!nearest || Math.abs(nearest.at - at) > 2 * intervalMs) return undefined;
       const out = document.createElement('canvas');
       out.width = nearest.image.width;
       out.height = nearest.image.height;

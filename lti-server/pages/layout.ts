@@ -10,7 +10,7 @@ a { color: var(--accent); }
 :focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
-input[type=text], input[type=url], textarea, select { width: 100%; padding: .5rem; border: 1px solid var(--muted); border-radius: 4px; font: inherit; }
+input[type=text], input[type=url], input[type=number], textarea, select { width: 100%; padding: .5rem; border: 1px solid var(--muted); border-radius: 4px; font: inherit; }
 .check { font-weight: normal; display: flex; gap: .5rem; align-items: center; }
 button, .button { font: inherit; padding: .6rem 1.2rem; border-radius: 4px; border: 0; background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; text-decoration: none; display: inline-block; }
 button[disabled] { background: #6b7480; cursor: not-allowed; }

@@ -9,7 +9,7 @@ export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: st
     attempt: {
       id: attempt.id,
       quizUrl: attempt.quiz.quizUrl,
-      settings: { ...attempt.quiz.settings, sensitivity: attempt.quiz.settings.sensitivity ?? 'normal' },
+      settings: { ...attempt.quiz.settings, sensitivity: attempt.quiz.settings.sensitivity ?? 'normal', sampleSeconds: attempt.quiz.settings.sampleSeconds ?? 1 },
       disabledFlags,
       expiresAt: Date.now() + attemptTokenSeconds * 1000,
     },

@@ -29,7 +29,7 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(link.title).toBe('Midterm (proctored)');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.id, link.custom.invigil_quiz));
     expect(quiz).toMatchObject({ title: 'Midterm', quizUrl: quizSettingsForm.quizUrl, contextId: 'course-101' });
-    expect(quiz.settings).toEqual({ sensitivity: 'normal', recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'Stay in view. No phones.' });
+    expect(quiz.settings).toEqual({ sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'Stay in view. No phones.' });
   });
 
   it('refuses a deep-linked quiz with a bad address, re-showing the form with the problem', async () => {
@@ -72,9 +72,10 @@ describe('LTI 1.3 launches through the test platform', () => {
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
     expect(quiz.title).toBe('Final');
     expect(quiz.settings).toMatchObject({ recordScreen: true, policyText: 'New policy', sensitivity: 'high' });
-    const invalid = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, sensitivity: 'paranoid' } });
+    const invalid = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, sensitivity: 'paranoid', sampleSeconds: '0.1' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toContain('Choose a detection sensitivity');
+    expect(invalid.body).toContain('Sample at most twice a second');
   });
 
   it.each([

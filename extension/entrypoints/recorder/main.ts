@@ -126,7 +126,7 @@ async function start(attempt: ActiveAttempt, segment: number) {
   // Flags still open are reported as they grow, so a crash cannot lose them (the server keeps one per id).
   const reportOpen = setInterval(() => s.tracker?.openFlags().forEach((f) => void sendFlag(f)), 5000);
   s.detection.signal.addEventListener('abort', () => clearInterval(reportOpen));
-  s.sampler = startSampling(webcam, detector, s.tracker, s.detection.signal);
+  s.sampler = startSampling(webcam, detector, s.tracker, s.detection.signal, (attempt.settings.sampleSeconds ?? 1) * 1000);
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
 }
 

@@ -37,6 +37,11 @@ ${box('lockdown', 'Lock the browser to the quiz', s?.lockdown ?? true)}
 ${(['low', 'normal', 'high'] as const).map((v) => html`<option value="${v}" ${(s?.sensitivity ?? 'normal') === v ? html`selected` : ''}>${v[0].toUpperCase() + v.slice(1)}</option>`)}
 </select>
 ${problemFor('sensitivity') ? html`<p class="notice error" id="sensitivity-error">${problemFor('sensitivity')}</p>` : ''}
+<label for="sampleSeconds">Seconds between camera checks</label>
+<p class="muted" id="sampleSeconds-hint">The extension looks at one webcam frame this often (0.5 to 10). Every second is the default.</p>
+<input type="number" id="sampleSeconds" name="sampleSeconds" min="0.5" max="10" step="0.5" value="${s?.sampleSeconds ?? 1}"
+  aria-describedby="sampleSeconds-hint${problemFor('sampleSeconds') ? ' sampleSeconds-error' : ''}" ${problemFor('sampleSeconds') ? html`aria-invalid="true"` : ''}>
+${problemFor('sampleSeconds') ? html`<p class="notice error" id="sampleSeconds-error">${problemFor('sampleSeconds')}</p>` : ''}
 <label for="policyText">Policy students must acknowledge</label>
 <textarea id="policyText" name="policyText" rows="6" required>${s?.policyText ?? defaultPolicyText}</textarea>
 ${problemFor('policyText') ? html`<p class="notice error">${problemFor('policyText')}</p>` : ''}
