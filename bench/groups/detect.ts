@@ -5,11 +5,9 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createDetector, defaultThresholds } from '../../extension/detection/detector.ts';
 import { loadModelFile, loadNodeDetector } from '../../extension/detection/node-detector.ts';
-import { startTestPlatform } from '../../test/lti-platform/platform.ts';
 import { launchChromium } from '../../test/support/chromium.ts';
 import { detectAll, score } from '../../test/support/detection-eval.ts';
-import { connect, deepLinkQuiz, quizSettingsForm } from '../../test/support/flows.ts';
-import { startTestInvigil } from '../../test/support/invigil.ts';
+import { deepLinkQuiz, quizSettingsForm, startToolAndPlatform } from '../../test/support/flows.ts';
 import { webcamClip } from '../../test/support/media.ts';
 import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../../test/support/student.ts';
 
@@ -68,11 +66,9 @@ async function nodeTimings() {
 }
 
 async function extensionTimings() {
-  const invigil = await startTestInvigil();
-  const platform = await startTestPlatform();
+  const { platform, close } = await startToolAndPlatform();
   const chromium = await launchChromium({ clip: 'single_person' });
   try {
-    await connect(invigil, platform);
     const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
     const { resourceLinkId } = await deepLinkQuiz(platform, { ...webcamOnly, quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1` });
     await startAttemptInBrowser(chromium, platform, resourceLinkId, 'bench-student');
@@ -85,8 +81,7 @@ async function extensionTimings() {
     return { frameMs: detection.detectMs.slice(3), fullFrameMs: detection.fullFrameMs.slice(2), cpuShare: detection.cpuShare };
   } finally {
     await chromium.close();
-    await platform.close();
-    await invigil.close();
+    await close();
   }
 }
 

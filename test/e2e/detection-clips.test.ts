@@ -3,28 +3,26 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attempts, flags } from '../../models/schema.ts';
-import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { connect, deepLinkQuiz, quizSettingsForm } from '../support/flows.ts';
-import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { deepLinkQuiz, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
+import type { TestInvigil } from '../support/invigil.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
 let resourceLinkId: string;
 
+let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
+
 beforeAll(async () => {
-  invigil = await startTestInvigil();
-  platform = await startTestPlatform();
-  await connect(invigil, platform);
+  both = await startToolAndPlatform();
+  ({ invigil, platform } = both);
   // Webcam only: the screen plays no part in detection.
   const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
   ({ resourceLinkId } = await deepLinkQuiz(platform, { ...webcamOnly, quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1` }));
 });
-afterAll(async () => {
-  await platform?.close();
-  await invigil?.close();
-});
+afterAll(() => both?.close());
 
 /** Long enough for the models to load and for "nobody" to last its 5 s, with room to spare on a busy machine. */
 const detectionSeconds = 16;

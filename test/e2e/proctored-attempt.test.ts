@@ -4,20 +4,21 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, recordings } from '../../models/schema.ts';
-import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { connect } from '../support/flows.ts';
-import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { startToolAndPlatform } from '../support/flows.ts';
+import type { TestInvigil } from '../support/invigil.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 
+let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
+
 beforeAll(async () => {
-  invigil = await startTestInvigil();
-  platform = await startTestPlatform();
-  await connect(invigil, platform);
+  both = await startToolAndPlatform();
+  ({ invigil, platform } = both);
   chromium = await launchChromium({ clip: 'person_with_phone' });
 });
 afterEach((context) => {
@@ -27,8 +28,7 @@ afterEach((context) => {
 });
 afterAll(async () => {
   await chromium?.close();
-  await platform?.close();
-  await invigil?.close();
+  await both?.close();
 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, explain?: () => Promise<unknown>): Promise<T> {

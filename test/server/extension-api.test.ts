@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
 import type { StartAttemptResponse } from '../../models/contracts.ts';
 import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
-import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
-import { connect, deepLinkQuiz, launch } from '../support/flows.ts';
-import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import { deepLinkQuiz, launch, startToolAndPlatform } from '../support/flows.ts';
+import type { TestInvigil } from '../support/invigil.ts';
 import { makeLiveWebm, sha256, sliceIntoChunks } from '../support/media.ts';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -17,16 +17,14 @@ let invigil: TestInvigil;
 let platform: TestPlatform;
 let resourceLinkId: string;
 
+let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
+
 beforeAll(async () => {
-  invigil = await startTestInvigil();
-  platform = await startTestPlatform();
-  await connect(invigil, platform);
+  both = await startToolAndPlatform();
+  ({ invigil, platform } = both);
   ({ resourceLinkId } = await deepLinkQuiz(platform));
 });
-afterAll(async () => {
-  await platform?.close();
-  await invigil?.close();
-});
+afterAll(() => both?.close());
 
 /** A student acknowledges the policy on the tool page and gets a start token, as the page's script does. */
 async function newStartToken(user = 'student-1') {

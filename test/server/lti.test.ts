@@ -6,21 +6,18 @@ import { ltiProvider } from '../../lti-server/lti/provider.ts';
 import { activatePlatform, listPlatforms } from '../../lti-server/lti/platforms.ts';
 import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
 import { findAutoForm, HttpBrowser } from '../support/http-browser.ts';
-import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
-import { connect, deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
+import type { TestInvigil } from '../support/invigil.ts';
+import { deepLinkQuiz, launch, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
+let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 
 beforeAll(async () => {
-  invigil = await startTestInvigil();
-  platform = await startTestPlatform();
-  await connect(invigil, platform);
+  both = await startToolAndPlatform();
+  ({ invigil, platform } = both);
 });
-afterAll(async () => {
-  await platform?.close();
-  await invigil?.close();
-});
+afterAll(() => both?.close());
 
 describe('LTI 1.3 launches through the test platform', () => {
   it('lets an instructor place a proctored quiz by Deep Linking, with its settings stored', async () => {

@@ -1,15 +1,30 @@
 // Multi-step LTI flows several tests share.
 import { ltiProvider } from '../../lti-server/lti/provider.ts';
 import { addPlatform } from '../../lti-server/lti/platforms.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
 import { findAutoForm, HttpBrowser } from './http-browser.ts';
-import type { TestInvigil } from './invigil.ts';
+import { startTestInvigil, type TestInvigil } from './invigil.ts';
 
 /** Registers each side with the other by hand, as an LMS admin would. */
 export async function connect(invigil: TestInvigil, platform: TestPlatform) {
   platform.registerTool({ loginUrl: `${invigil.url}/lti/login`, launchUrl: `${invigil.url}/lti`, jwksUrl: `${invigil.url}/lti/keys` });
   const c = platform.platformConfig();
   await addPlatform(ltiProvider, { url: c.url, name: c.name, clientId: c.clientId, authenticationEndpoint: c.authenticationEndpoint, accesstokenEndpoint: c.accesstokenEndpoint, jwksUrl: c.authConfig.key });
+}
+
+/** Invigil and a test LMS, registered with each other: what most integration tests start from. */
+export async function startToolAndPlatform() {
+  const invigil = await startTestInvigil();
+  const platform = await startTestPlatform();
+  await connect(invigil, platform);
+  return {
+    invigil,
+    platform,
+    async close() {
+      await platform.close();
+      await invigil.close();
+    },
+  };
 }
 
 export const quizSettingsForm = {
