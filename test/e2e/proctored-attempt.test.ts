@@ -87,6 +87,23 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await student.waitForSelector('body[data-check]', { timeout: 60_000 });
   expect(await student.$eval('#check-result', (r) => r.textContent)).toContain('look good');
   expect(await accessibilityViolations(student)).toEqual([]);
+  // A chunk left in the extension's outbox by another attempt (a crash) must never be filed under this one.
+  const outboxPage = await newPage();
+  await outboxPage.goto(`${chromium.extensionOrigin}/popup.html`);
+  await outboxPage.evaluate(() => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('invigil-outbox', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('chunks', { keyPath: ['attemptId', 'stream', 'segment', 'seq'] })
+      .createIndex('attemptCreatedAt', ['attemptId', 'createdAt']);
+    open.onsuccess = () => {
+      const put = open.result.transaction('chunks', 'readwrite').objectStore('chunks')
+        .put({ attemptId: 'stale-attempt', stream: 'webcam', segment: 99, seq: 0, segmentStartedAt: Date.now(), blob: new Blob(['stale']), createdAt: 0 });
+      put.onsuccess = () => { open.result.close(); resolve(); };
+      put.onerror = () => reject(put.error);
+    };
+    open.onerror = () => reject(open.error);
+  }));
+  // Clicks wait for animation frames, which a background tab never gets.
+  await student.bringToFront();
   await student.click('#acknowledge');
   const quizTabOpened = chromium.browser.waitForTarget((t) => t.url().startsWith(quizUrl), { timeout: 60_000 });
   await student.click('#start');
@@ -120,6 +137,16 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
     return rows.length === 2 && rows.every((r) => r.status === 'ready') && rows;
   }, 120_000, () => attemptDiagnostics(attemptId));
   const webcam = ready.find((r) => r.stream === 'webcam')!;
+  const uploaded = await invigil.db.select().from(chunks).where(eq(chunks.attemptId, attemptId));
+  expect(uploaded.every((c) => c.uploaded && c.segment !== 99)).toBe(true);
+  const staleLeft = await outboxPage.evaluate(() => new Promise<number>((resolve) => {
+    const open = indexedDB.open('invigil-outbox', 1);
+    open.onsuccess = () => {
+      const count = open.result.transaction('chunks').objectStore('chunks').count(IDBKeyRange.bound(['stale-attempt'], ['stale-attempt', []]));
+      count.onsuccess = () => resolve(count.result);
+    };
+  }));
+  expect(staleLeft).toBe(1);
   expect(webcam.durationMs).toBeGreaterThan(15_000);
   expect(webcam.durationMs).toBeLessThan(40_000);
 

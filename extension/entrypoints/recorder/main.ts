@@ -83,7 +83,7 @@ async function captureScreen(): Promise<MediaStream> {
 async function start(attempt: ActiveAttempt, segment: number) {
   if (session?.attempt.attemptId === attempt.attemptId) return;
   const api = createAttemptApi(attempt);
-  const outbox = await openOutbox();
+  const outbox = await openOutbox(attempt.attemptId);
   const s: Session = {
     attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
     uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
