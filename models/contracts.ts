@@ -77,6 +77,8 @@ export const flagInputSchema = z.object({
 export const flagsBody = z.object({ flags: z.array(flagInputSchema).min(1).max(50) });
 export type FlagInput = z.infer<typeof flagInputSchema>;
 
+export { timesliceMs } from './recording.ts';
+
 /** Largest chunk the server will sign an upload for: a 5 s slice at a generous bitrate. */
 export const maxChunkBytes = 8 * 1024 * 1024;
 export const chunkContentType = 'video/webm';

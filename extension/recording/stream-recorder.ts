@@ -1,10 +1,10 @@
 // Records one MediaStream in timesliced WebM chunks with RecordRTC; each chunk goes to the outbox at once.
 import RecordRTC from 'recordrtc';
 import type { StreamName } from '../../models/contracts.ts';
+import { timesliceMs } from '../../models/recording.ts';
 
 /** Explicit bitrates, far below MediaRecorder's 2.5 Mbit/s default. */
 export const bitrates: Record<StreamName, number> = { webcam: 300_000, screen: 350_000 };
-export const timesliceMs = 3000;
 
 export function recordStream(stream: MediaStream, options: {
   name: StreamName;

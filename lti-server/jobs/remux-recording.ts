@@ -9,7 +9,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { chunks, recordings } from '../../models/schema.ts';
+import { attemptEvents, chunks, recordings } from '../../models/schema.ts';
+import { timesliceMs } from '../../models/recording.ts';
 import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
 
@@ -26,12 +27,57 @@ async function remuxFile(input: string, output: string) {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-fflags', '+genpts', '-i', input, '-c', 'copy', output]);
 }
 
+/** The recorder's timeslice: how much time one chunk holds, to say how long a gap was. */
+const secondsPerChunk = timesliceMs / 1000;
+
+type ChunkRow = typeof chunks.$inferSelect;
+export type RecordingGap = { segment: number; at: number; seconds: number; missingChunks: number; summary: string };
+
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+/**
+ * Where the kept chunks of one stream leave holes: missing sequence numbers inside a segment, and the time between
+ * one segment's end and the next one's start (a crash, reload or camera change starts a new segment).
+ */
+export function findGaps(kept: ChunkRow[]): RecordingGap[] {
+  const gaps: RecordingGap[] = [];
+  const segments = [...new Set(kept.map((c) => c.segment))].sort((a, b) => a - b);
+  let previousEnd: number | undefined;
+  for (const segment of segments) {
+    const list = kept.filter((c) => c.segment === segment).sort((a, b) => a.seq - b.seq);
+    const start = list[0].segmentStartedAt.getTime();
+    if (previousEnd !== undefined && start - previousEnd >= 1000) {
+      const seconds = Math.round((start - previousEnd) / 1000);
+      gaps.push({ segment, at: previousEnd, seconds, missingChunks: 0, summary: `${seconds} s missing: the recording stopped at ${clock(previousEnd)} UTC and restarted at ${clock(start)} UTC` });
+    }
+    let expected = 0;
+    for (const chunk of list) {
+      if (chunk.seq > expected) {
+        const missing = chunk.seq - expected;
+        const at = start + expected * timesliceMs;
+        gaps.push({ segment, at, seconds: missing * secondsPerChunk, missingChunks: missing, summary: `about ${missing * secondsPerChunk} s missing at ${clock(at)} UTC: ${missing} chunk${missing > 1 ? 's' : ''} never arrived` });
+      }
+      expected = chunk.seq + 1;
+    }
+    previousEnd = start + expected * timesliceMs;
+  }
+  return gaps;
+}
+
 export async function remuxRecording(deps: { db: Database; bucket: Bucket }, attemptId: string, stream: string) {
   const { db, bucket } = deps;
   const rows = await db.select().from(chunks)
     .where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, stream), eq(chunks.uploaded, true)))
     .orderBy(asc(chunks.segment), asc(chunks.seq));
   if (!rows.length) return;
+  // Holes are recorded as integrity events, once each (the ids are derived from what is missing).
+  const gaps = findGaps(rows);
+  if (gaps.length) {
+    await db.insert(attemptEvents).values(gaps.map((g) => ({
+      attemptId, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap', occurredAt: new Date(g.at),
+      details: { stream, segment: g.segment, seconds: g.seconds, missingChunks: g.missingChunks, summary: g.summary },
+    }))).onConflictDoNothing();
+  }
   const startedAt = new Date(Math.min(...rows.map((r) => r.segmentStartedAt.getTime())));
   await db.insert(recordings).values({ attemptId, stream, status: 'processing', startedAt })
     .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', updatedAt: new Date() } });

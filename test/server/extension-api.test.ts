@@ -238,4 +238,35 @@ describe('the extension API', () => {
     // The live upload had no Cues: the index comes from the remux.
     expect(Buffer.concat(slices).indexOf(cuesElementId)).toBe(-1);
   });
+
+  it('records the holes in a recording as integrity events and still makes it seekable', async () => {
+    const { attemptToken, attemptId } = await startAttempt();
+    const dir = await mkdtemp(path.join(tmpdir(), 'invigil-gaps-'));
+    const first = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 12), 4);
+    const second = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'b.webm'), 6), 2);
+    const started = Date.now() - 60_000;
+    const upload = async (segment: number, seq: number, data: Buffer, segmentStartedAt: number) => {
+      const signed = await api(`/attempts/${attemptId}/chunks`, { stream: 'webcam', segment, seq, bytes: data.length, sha256: sha256(data), segmentStartedAt }, attemptToken);
+      await fetch(signed.body.url, { method: 'PUT', headers: signed.body.headers, body: data });
+      expect((await api(`/attempts/${attemptId}/chunks/complete`, { stream: 'webcam', segment, seq }, attemptToken)).status).toBe(200);
+    };
+    // Segment 0 loses chunk 2 (a slice in the middle); the recorder then restarts as segment 1, 30 s later.
+    for (const seq of [0, 1, 3]) await upload(0, seq, first[seq], started);
+    for (const [seq, data] of second.entries()) await upload(1, seq, data, started + 12_000 + 30_000);
+    await api(`/attempts/${attemptId}/finish`, {}, attemptToken);
+
+    let recording: typeof recordings.$inferSelect | undefined;
+    for (let i = 0; i < 120 && recording?.status !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      [recording] = await invigil.db.select().from(recordings).where(eq(recordings.attemptId, attemptId));
+      if (recording?.status === 'failed') throw new Error(recording.error ?? 'remux failed');
+    }
+    expect(recording?.status).toBe('ready');
+    expect(recording!.durationMs).toBeGreaterThan(9_000);
+    const gaps = await invigil.db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attemptId));
+    expect(gaps.map((g) => g.details.summary).sort()).toEqual([
+      expect.stringMatching(/^30 s missing: the recording stopped at .* and restarted at /),
+      expect.stringMatching(/^about 3 s missing at .*: 1 chunk never arrived$/),
+    ]);
+  });
 });

@@ -82,7 +82,10 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
     }));
     if (!data.flags.length) list.innerHTML = '<li>No flags.</li>';
     document.getElementById('events').replaceChildren(...data.events.map((e) => {
-      const li = document.createElement('li'); li.textContent = new Date(e.at).toISOString().slice(11, 19) + ' ' + e.type.replace(/_/g, ' '); return li;
+      const li = document.createElement('li');
+      li.textContent = new Date(e.at).toISOString().slice(11, 19) + ' ' + e.type.replace(/_/g, ' ') + (e.details && e.details.summary ? ': ' + e.details.summary : '');
+      if (e.type === 'recording_gap') li.className = 'gap';
+      return li;
     }));
     if (processing) setTimeout(load, 3000);
   }
