@@ -245,7 +245,7 @@ describe('the extension API', () => {
     const first = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 12), 4);
     const second = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'b.webm'), 6), 2);
     const started = Date.now() - 60_000;
-    const upload = async (segment: number, seq: number, data: Buffer, segmentStartedAt: number) => {
+    const upload = async (segment: number, seq: number, data: (typeof first)[number], segmentStartedAt: number) => {
       const signed = await api(`/attempts/${attemptId}/chunks`, { stream: 'webcam', segment, seq, bytes: data.length, sha256: sha256(data), segmentStartedAt }, attemptToken);
       await fetch(signed.body.url, { method: 'PUT', headers: signed.body.headers, body: data });
       expect((await api(`/attempts/${attemptId}/chunks/complete`, { stream: 'webcam', segment, seq }, attemptToken)).status).toBe(200);
