@@ -13,6 +13,11 @@ export function sessionFrom(req: { query: Record<string, unknown>; get(name: str
   return fromQuery ?? req.get('x-invigil-session');
 }
 
+/** The query string that keeps a page's session in the links and forms it renders. */
+export function sessionQuery(res: { locals: Record<string, unknown> }) {
+  return `session=${encodeURIComponent(String(res.locals.session))}`;
+}
+
 export function authenticateLaunch(db: Database, tokens: TokenService): RequestHandler {
   return async (req, res, next) => {
     const session = sessionFrom(req);

@@ -39,6 +39,12 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(findAutoForm(page.body)?.action ?? '').not.toContain('deep-link-return');
   });
 
+  it('refuses the quiz picker to a learner, with a readable page', async () => {
+    const { page } = await launch(platform, { user: 'student-1', role: 'learner', message: 'deep_link' });
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('Only instructors can add proctored quizzes.');
+  });
+
   it('sends instructors to the attempt list and learners to the start page, binding the resource link', async () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });

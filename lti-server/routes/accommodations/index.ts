@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { IdToken } from 'ltijs';
 import { accommodations, attempts, launches } from '../../../models/schema.ts';
 import type { LtiActor } from '../../http/actors.ts';
-import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
 import { authorize } from '../../http/authorize.ts';
 import { badRequest } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
@@ -46,7 +46,7 @@ export function accommodationPages({ db, tokens, lti }: RouteContext) {
       if (!students.has(s.userId)) students.set(s.userId, { ...s, disabled: [] });
     }
     for (const a of saved) students.get(a.userId)!.disabled = a.disabledFlags;
-    const q = `session=${encodeURIComponent(res.locals.session)}`;
+    const q = sessionQuery(res);
     res.type('html').send(accommodationsPage(quiz, [...students.values()].sort((a, b) => a.name.localeCompare(b.name)), {
       action: `/app/quizzes/${quiz.id}/accommodations?${q}`,
       back: `/app/quizzes/${quiz.id}/attempts?${q}`,
@@ -70,7 +70,7 @@ export function accommodationPages({ db, tokens, lti }: RouteContext) {
           .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: row.disabledFlags, updatedBy: actor.userId, updatedAt: new Date() } });
       }
     });
-    res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?session=${encodeURIComponent(res.locals.session)}&saved=1`);
+    res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?${sessionQuery(res)}&saved=1`);
   });
   return router;
 }

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { attempts } from '../../../models/schema.ts';
 import type { LtiActor } from '../../http/actors.ts';
-import { authenticateAttempt, authenticateLaunch } from '../../http/authenticate.ts';
+import { authenticateAttempt, authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
 import { authorize } from '../../http/authorize.ts';
 import { unauthorized } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
@@ -27,8 +27,7 @@ export function attemptPages({ db, tokens, config }: RouteContext) {
 
   router.get('/quizzes/:quizId/take', limit, authenticate, authorizeTake, (_req, res) => {
     const quiz = res.locals.record;
-    const session = encodeURIComponent(res.locals.session);
-    res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?session=${session}`, apiBase: `${config.publicUrl}/ext` }));
+    res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(res)}`, apiBase: `${config.publicUrl}/ext` }));
   });
 
   // Acknowledging the policy creates the attempt (with the time) and a single-use start token for the extension.

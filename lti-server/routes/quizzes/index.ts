@@ -3,11 +3,12 @@ import express, { Router } from 'express';
 import { eq } from 'drizzle-orm';
 import { launches, quizzes } from '../../../models/schema.ts';
 import type { IdToken } from 'ltijs';
-import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
 import { authorize } from '../../http/authorize.ts';
-import { describeZodError, forbidden } from '../../http/errors.ts';
+import { describeZodError } from '../../http/errors.ts';
 import type { LtiActor } from '../../http/actors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
+import { courseOf, coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from './load.ts';
@@ -19,20 +20,19 @@ export function quizPages({ db, tokens, lti }: RouteContext) {
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const limit = rateLimit({ windowMs: 60_000, max: 120 });
   const authenticate = authenticateLaunch(db, tokens);
-  const session = (res: express.Response) => encodeURIComponent(res.locals.session as string);
-  const instructorOnly: express.RequestHandler = (_req, res, next) =>
-    (res.locals.actor as LtiActor).role === 'instructor' ? next() : next(forbidden('Only instructors can add proctored quizzes.'));
-
-  router.get('/deep-link', limit, authenticate, instructorOnly, (_req, res) => {
-    res.type('html').send(quizFormPage({ heading: 'Add a proctored quiz', action: `/app/deep-link?session=${session(res)}` }));
+  const authorizeAddQuiz = authorize({ policy: coursePolicy, action: 'addQuiz', load: (_req, res) => courseOf(res.locals.actor), what: 'Your course', denied: 'Only instructors can add proctored quizzes.',
   });
 
-  router.post('/deep-link', limit, authenticate, instructorOnly, form, async (req, res) => {
+  router.get('/deep-link', limit, authenticate, authorizeAddQuiz, (_req, res) => {
+    res.type('html').send(quizFormPage({ heading: 'Add a proctored quiz', action: `/app/deep-link?${sessionQuery(res)}` }));
+  });
+
+  router.post('/deep-link', limit, authenticate, authorizeAddQuiz, form, async (req, res) => {
     const actor = res.locals.actor as LtiActor;
     const parsed = quizForm.safeParse(req.body);
     if (!parsed.success) {
       return res.status(400).type('html').send(quizFormPage({
-        heading: 'Add a proctored quiz', action: `/app/deep-link?session=${session(res)}`, quiz: { title: req.body.title, quizUrl: req.body.quizUrl }, problems: describeZodError(parsed.error),
+        heading: 'Add a proctored quiz', action: `/app/deep-link?${sessionQuery(res)}`, quiz: { title: req.body.title, quizUrl: req.body.quizUrl }, problems: describeZodError(parsed.error),
       }));
     }
     const { title, quizUrl, ...settings } = parsed.data;
@@ -54,12 +54,12 @@ export function quizPages({ db, tokens, lti }: RouteContext) {
   const authorizeConfigure = authorize({ policy: quizPolicy, action: 'configure', load: loadQuiz(db), what: 'That quiz' });
   router.get('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, (req, res) => {
     const quiz = res.locals.record;
-    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: `/app/quizzes/${quiz.id}/settings?session=${session(res)}`, quiz, saved: req.query.saved === '1' }));
+    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: `/app/quizzes/${quiz.id}/settings?${sessionQuery(res)}`, quiz, saved: req.query.saved === '1' }));
   });
 
   router.post('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, form, async (req, res) => {
     const quiz = res.locals.record;
-    const action = `/app/quizzes/${quiz.id}/settings?session=${session(res)}`;
+    const action = `/app/quizzes/${quiz.id}/settings?${sessionQuery(res)}`;
     const parsed = quizForm.safeParse(req.body);
     if (!parsed.success) {
       return res.status(400).type('html').send(quizFormPage({ heading: 'Proctoring settings', action, quiz, problems: describeZodError(parsed.error) }));

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { attemptEvents, attempts, flags, recordings } from '../../../models/schema.ts';
-import { authenticateLaunch } from '../../http/authenticate.ts';
+import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
 import { authorize } from '../../http/authorize.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
 import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
@@ -21,14 +21,13 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
   const limit = rateLimit({ windowMs: 60_000, max: 300 });
   const authenticate = authenticateLaunch(db, tokens);
   const authorizeAttempt = authorize({ policy: attemptPolicy, action: 'review', load: loadAttempt(db), what: 'That attempt' });
-  const session = (res: { locals: Record<string, unknown> }) => `session=${encodeURIComponent(res.locals.session as string)}`;
 
   router.get('/quizzes/:quizId/attempts', limit, authenticate, authorize({ policy: quizPolicy, action: 'review', load: loadQuiz(db), what: 'That quiz' }), async (_req, res) => {
     const quiz = res.locals.record;
     const rows = await db.select({ attempt: attempts, flagCount: count(flags.id) }).from(attempts)
       .leftJoin(flags, eq(flags.attemptId, attempts.id)).where(eq(attempts.quizId, quiz.id))
       .groupBy(attempts.id).orderBy(desc(attempts.createdAt));
-    const q = session(res);
+    const q = sessionQuery(res);
     res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), {
       review: (id) => `/app/attempts/${id}/review?${q}`,
       settings: `/app/quizzes/${quiz.id}/settings?${q}`,
@@ -38,7 +37,7 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
 
   router.get('/attempts/:attemptId/review', limit, authenticate, authorizeAttempt, (_req, res) => {
     const attempt = res.locals.record as AttemptWithQuiz;
-    const q = session(res);
+    const q = sessionQuery(res);
     const title = `${attempt.userName ?? attempt.userId} · ${attempt.quiz.title}`;
     res.type('html').send(reviewPage(title, `/app/attempts/${attempt.id}/review.json?${q}`, `/app/quizzes/${attempt.quizId}/attempts?${q}`));
   });
