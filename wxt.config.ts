@@ -23,7 +23,10 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Invigil',
     description: 'Proctoring for LMS quizzes: records webcam and screen, checks the room on your device, keeps you in the quiz.',
-    permissions: ['storage', 'unlimitedStorage', 'tabs', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // Lockdown: webNavigation and declarativeNetRequest keep the quiz tab on the quiz, management lists (and may turn
+    // off) other extensions, system.display counts displays (Chrome only).
+    permissions: ['storage', 'unlimitedStorage', 'tabs', 'webNavigation', 'declarativeNetRequest', 'management',
+      ...(browser === 'firefox' ? [] : ['offscreen', 'system.display'])],
     // The bucket's host is only known at run time; uploads from extension pages need host access instead of bucket CORS.
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },

@@ -26,6 +26,7 @@ const envSchema = z.object({
   LTI_KEY: secret,
   APP_SECRET: secret,
   TOOL_NAME: z.string().default('Invigil'),
+  HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(30),
 });
 
 export type Config = {
@@ -51,6 +52,8 @@ export type Config = {
   ltiKey: string;
   appSecret: string;
   toolName: string;
+  /** A running attempt silent this long is flagged: the extension sends a heartbeat every 5 s. */
+  heartbeatTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -113,5 +116,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     ltiKey: e.LTI_KEY ?? generated!.ltiKey,
     appSecret: e.APP_SECRET ?? generated!.appSecret,
     toolName: e.TOOL_NAME,
+    heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseUnavailableError, openDatabase } from './database.ts';
 import { createApp } from './app.ts';
+import { watchHeartbeats } from './jobs/heartbeat-watch.ts';
 import { startQueue } from './jobs/queue.ts';
 import { ltiUrls } from './lti/provider.ts';
 import { createBucket } from './storage/bucket.ts';
@@ -19,6 +20,7 @@ export async function startInvigil(config: Config) {
   await bucket.ensureExists();
   const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions });
   const app = await createApp({ config, db: database.db, bucket, queue });
+  const heartbeatWatch = watchHeartbeats(database.db, config.heartbeatTimeoutMs);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -40,6 +42,7 @@ export async function startInvigil(config: Config) {
         }
       };
       await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+      await step(() => heartbeatWatch.stop());
       await step(() => queue.stop());
       await step(() => bucket.destroy());
       await step(() => embeddedS3?.close());

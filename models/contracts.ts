@@ -1,5 +1,6 @@
 // Typed contracts shared by the server and the extension. Keep them free of Node and DOM dependencies.
 import { z } from 'zod';
+import { lockdownSetting } from './lockdown.ts';
 
 export const streamNames = ['webcam', 'screen'] as const;
 export const streamSchema = z.enum(streamNames);
@@ -15,7 +16,7 @@ export const quizSettingsSchema = z.object({
   sampleSeconds: z.number().min(0.5).max(10).default(1),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
-  lockdown: z.boolean().default(true),
+  lockdown: lockdownSetting.default({ preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }),
   policyText: z.string().trim().min(1).max(10_000),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
@@ -26,9 +27,14 @@ export const defaultPolicyText = [
   'Stay in the quiz tab; leaving it is recorded. Recordings are kept only as long as your institution’s policy says.',
 ].join('\n');
 
+/** Flags the on-device detector raises; an accommodation can turn each off for a student. */
 export const flagTypes = ['phone', 'multiple_people', 'nobody', 'face_not_visible', 'camera_covered_or_dark'] as const;
 export const flagTypeSchema = z.enum(flagTypes);
 export type FlagType = z.infer<typeof flagTypeSchema>;
+/** Flags about the exam's integrity: the extension reports a second display; the server raises the other two. */
+export const integrityFlagTypes = ['multiple_displays', 'heartbeat_lost', 'extension_removed'] as const;
+export type IntegrityFlagType = (typeof integrityFlagTypes)[number];
+const reportedFlagTypeSchema = z.enum([...flagTypes, 'multiple_displays']);
 export const flagSeverities = ['low', 'medium', 'high'] as const;
 
 /** Why a flag was raised, in terms an instructor and a student can check. */
@@ -50,7 +56,15 @@ const clientId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, d
 const epochMs = z.number().int().min(1_500_000_000_000).max(4_000_000_000_000);
 
 export const startAttemptBody = z.object({ startToken: z.string().min(20).max(200) });
-export const heartbeatBody = z.object({ counter: z.number().int().min(0), sentAt: epochMs });
+/** Every few seconds while the attempt runs; the counter only grows and the signature is keyed by the attempt token. */
+export const heartbeatBody = z.object({
+  counter: z.number().int().min(1).max(2_000_000_000),
+  sentAt: epochMs,
+  signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url HMAC-SHA256'),
+});
+export type HeartbeatInput = z.infer<typeof heartbeatBody>;
+/** What a heartbeat's signature covers. */
+export const heartbeatMessage = (attemptId: string, h: { counter: number; sentAt: number }) => `${attemptId}.${h.counter}.${h.sentAt}`;
 
 export const attemptEventSchema = z.object({
   id: clientId,
@@ -66,7 +80,7 @@ export const maxEvidenceBytes = 24 * 1024;
 
 export const flagInputSchema = z.object({
   id: clientId,
-  type: flagTypeSchema,
+  type: reportedFlagTypeSchema,
   severity: z.enum(flagSeverities),
   startedAt: epochMs,
   endedAt: epochMs,
@@ -98,7 +112,7 @@ export const chunkCompleteBody = chunkRef;
 
 export type StartAttemptResponse = {
   attemptToken: string;
-  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[] };
+  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[]; removalUrl: string };
 };
 export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
 

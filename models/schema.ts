@@ -83,6 +83,10 @@ export const attempts = pgTable('attempts', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
   heartbeatCount: integer('heartbeat_count').notNull().default(0),
+  /** The highest heartbeat counter accepted: a replayed or rewound heartbeat is refused. */
+  heartbeatCounter: integer('heartbeat_counter').notNull().default(0),
+  /** Hash of the key in the extension's uninstall URL: opening it reports the extension removed mid-attempt. */
+  removalKeyHash: text('removal_key_hash'),
   createdAt: createdAt(),
 }, (t) => [index('attempts_quiz_idx').on(t.quizId)]);
 

@@ -3,7 +3,8 @@
 import { count, inArray } from 'drizzle-orm';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { attemptEvents, attempts, quizzes } from '../../models/schema.ts';
-import { createTokenService } from '../../lti-server/http/tokens.ts';
+import { createTokenService, heartbeatSignature } from '../../lti-server/http/tokens.ts';
+import { heartbeatMessage } from '../../models/contracts.ts';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,7 +67,7 @@ export const serverBenchmark = {
       const db = server.database.db;
       const [quiz] = await db.insert(quizzes).values({
         issuer: 'https://lms.bench', clientId: 'bench', deploymentId: '1', contextId: 'c', title: 'Bench', quizUrl: 'https://lms.bench/q',
-        settings: { sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, lockdown: true, policyText: 'p' }, createdBy: 'bench',
+        settings: { sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'p' }, createdBy: 'bench',
       }).returning();
       const rows = await db.insert(attempts).values(Array.from({ length: attemptCount }, (_, i) => ({
         quizId: quiz.id, userId: `student-${i}`, status: 'in_progress' as const, startedAt: new Date(),
@@ -89,6 +90,7 @@ export const serverBenchmark = {
       const deadline = Date.now() + warmupMs + durationMs;
       const runClient = async (client: { id: string; token: string }, index: number) => {
         let seq = 0;
+        let beat = 0;
         let nextHeartbeat = Date.now() + (index * heartbeatMs) / attemptCount;
         let nextBurst = Date.now() + Math.random() * burstEveryMs;
         while (Date.now() < deadline) {
@@ -98,7 +100,9 @@ export const serverBenchmark = {
           try {
             if (Date.now() >= nextHeartbeat) {
               nextHeartbeat += heartbeatMs;
-              const result = await post(client, '/heartbeat', { counter: ++heartbeats, sentAt: Date.now() });
+              heartbeats += 1;
+              const signed = { counter: ++beat, sentAt: Date.now() };
+              const result = await post(client, '/heartbeat', { ...signed, signature: heartbeatSignature(client.token, heartbeatMessage(client.id, signed)) });
               if (!result.ok) failures += 1;
             } else {
               nextBurst += burstEveryMs * (0.5 + Math.random());

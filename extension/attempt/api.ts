@@ -1,6 +1,6 @@
 // The tool server's extension API, as the extension calls it. Every call carries the attempt token.
 import type {
-  AttemptEventInput, ChunkUploadResponse, FlagInput, StartAttemptResponse, StreamName,
+  AttemptEventInput, ChunkUploadResponse, FlagInput, HeartbeatInput, StartAttemptResponse, StreamName,
 } from '../../models/contracts.ts';
 
 export class ApiError extends Error {
@@ -33,7 +33,7 @@ export function createAttemptApi(credentials: { apiBase: string; attemptId: stri
   const base = `${credentials.apiBase}/attempts/${credentials.attemptId}`;
   const call = <T>(path: string, body?: unknown) => post<T>(`${base}${path}`, body, credentials.attemptToken);
   return {
-    heartbeat: (counter: number) => call<{ heartbeatCount: number }>('/heartbeat', { counter, sentAt: Date.now() }),
+    heartbeat: (beat: HeartbeatInput) => call<{ heartbeatCount: number; status: string }>('/heartbeat', beat),
     events: (events: AttemptEventInput[]) => call<{ accepted: number }>('/events', { events }),
     flags: (flags: FlagInput[]) => call<{ accepted: number }>('/flags', { flags }),
     chunkUpload: (chunk: { stream: StreamName; segment: number; seq: number; bytes: number; sha256: string; segmentStartedAt: number }) =>

@@ -24,3 +24,17 @@ export type BackgroundCommand =
   | { target: 'background'; type: 'status' }
   | { target: 'background'; type: 'keepalive' }
   | { target: 'background'; type: 'recorder-error'; message: string };
+
+/** The quiz-guard content script's port to the background, opened by every page of the quiz tab. */
+export const quizGuardPortName = 'invigil-quiz-guard';
+/** Set in storage while lockdown runs, so pages in other tabs need not wake the background to ask. */
+export const lockdownActiveKey = 'lockdownActive';
+export type QuizGuardToPage =
+  | { type: 'lockdown'; pageRules: string[]; labels: string[] }
+  | { type: 'release' };
+export type QuizGuardFromPage =
+  | { type: 'event'; event: string; details: Record<string, string | number | boolean> }
+  | { type: 'end' };
+
+/** The devtools page connects with this name plus the inspected tab's id. */
+export const devtoolsPortPrefix = 'invigil-devtools:';

@@ -13,6 +13,8 @@ export type ActiveAttempt = {
   /** Flag types turned off for this student (an accommodation). */
   disabledFlags: FlagType[];
   startedAt: number;
+  /** Opened by the browser if the extension is removed mid-attempt. */
+  removalUrl: string;
   /** Each recorder start opens a new segment; bumped before use so a crash never reuses a number. */
   nextSegment: number;
 };

@@ -7,8 +7,12 @@ import { ApiError, createAttemptApi, startAttempt } from '../attempt/api.ts';
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
 import type { BackgroundCommand, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
 import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, type ActiveAttempt } from '../attempt/state.ts';
-import { startLockdown } from '../lockdown/manager.ts';
+import { sendHeartbeat, startTamperEvidence } from '../attempt/tamper-evidence.ts';
+import { withRetry } from '../attempt/api.ts';
+import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '../lockdown/manager.ts';
+import { serveQuizPages } from '../lockdown/quiz-pages.ts';
 import '../lockdown/rules/index.ts';
+import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
 import { adapterFor } from '../lms/adapters.ts';
 import type { SetupCheck } from '../detection/setup-check.ts';
 
@@ -54,15 +58,45 @@ async function tellRecorder<T>(command: RecorderCommand, timeoutMs = 30_000): Pr
   }
 }
 
-type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: { stop(): void; active: string[] } };
+type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: Lockdown; tamper: AbortController };
 let running: Running | undefined;
 let finishing: Promise<void> | undefined;
 
+let quizPages: ReturnType<typeof serveQuizPages>;
+const quizPageLockdown = () => running && {
+  quizTabId: running.attempt.quizTabId!,
+  pageRules: running.lockdown.chosen.filter((r) => pageRuleNames.includes(r)),
+  labels: running.lockdown.chosen.map((r) => lockdownRuleLabels[r]),
+  report: running.events.report,
+  end: () => void finish('ended from the quiz page'),
+};
+
 async function begin(attempt: ActiveAttempt) {
-  const events = createEventQueue(createAttemptApi(attempt));
-  const lockdown = await startLockdown({ quizTabId: attempt.quizTabId!, settings: attempt.settings, report: events.report });
-  running = { attempt, events, lockdown };
-  events.report('lockdown_started', { rules: lockdown.active.join(',') });
+  const api = createAttemptApi(attempt);
+  const events = createEventQueue(api);
+  const lockdown = await startLockdown({
+    quizTabId: attempt.quizTabId!, quizUrl: attempt.quizUrl, settings: attempt.settings, report: events.report,
+    flag: (flag) => void withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch(() => {}),
+  });
+  const tamper = new AbortController();
+  running = { attempt, events, lockdown, tamper };
+  startTamperEvidence(tamper.signal, attempt, api, () => void endLocally('the server says the attempt is no longer running'));
+  await quizPages.begin(attempt.quizTabId!);
+  const rules = activeRules(running);
+  events.report('lockdown_started', { rules: rules.join(','), summary: `Lockdown started: ${rules.join(', ') || 'no rules'}.` });
+}
+
+/** Background rules that started, and the page rules the quiz page runs. */
+function activeRules(r: Running) {
+  return [...r.lockdown.active, ...r.lockdown.chosen.filter((name) => pageRuleNames.includes(name))];
+}
+
+/** Lifts every lock and forgets the attempt, without telling the server (it already knows, or cannot be told). */
+async function release() {
+  running?.lockdown.stop();
+  running?.tamper.abort();
+  await quizPages.release();
+  await releaseLeftovers();
 }
 
 async function start(apiBase: string, startToken: string) {
@@ -71,6 +105,7 @@ async function start(apiBase: string, startToken: string) {
   const attempt: ActiveAttempt = {
     apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken, expiresAt: started.attempt.expiresAt,
     quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0,
+    removalUrl: started.attempt.removalUrl,
   };
   await saveAttempt(attempt);
   await openRecorder();
@@ -102,8 +137,8 @@ async function finish(reason: string) {
   finishing ??= (async () => {
     const current = running;
     if (!current) return;
-    current.events.report('attempt_finishing', { reason });
-    current.lockdown.stop();
+    current.events.report('attempt_finishing', { reason, summary: `The attempt ended: ${reason}.` });
+    await release();
     try {
       await tellRecorder({ target: 'recorder', type: 'stop' }, 10 * 60_000);
     } catch (error) {
@@ -118,7 +153,22 @@ async function finish(reason: string) {
   return finishing;
 }
 
+/** The server ended the attempt (or it expired): unlock the browser and stop recording what nobody will accept. */
+async function endLocally(reason: string) {
+  if (!running) return;
+  console.warn(`[invigil] ${reason}: releasing the lockdown.`);
+  await release();
+  await tellRecorder({ target: 'recorder', type: 'stop' }, 60_000).catch(() => {});
+  await running?.events.stop().catch(() => {});
+  running = undefined;
+  await clearAttempt();
+  await closeRecorder();
+}
+
 export default defineBackground(() => {
+  // Listeners that must see connections from the worker's first moment.
+  quizPages = serveQuizPages(quizPageLockdown);
+  workerStarted();
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     const m = message as (BridgeMessage & { target?: undefined }) | BackgroundCommand;
     if ('source' in m && m.source === bridgeSource && m.type === 'start') {
@@ -142,7 +192,7 @@ export default defineBackground(() => {
       if (m.type === 'finish') return finish('finished from the extension').then(() => ({ finished: true }));
       if (m.type === 'status') {
         return (running ? tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' }, 2000).catch(() => undefined) : Promise.resolve(undefined))
-          .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: running.lockdown.active } : null, recorder }));
+          .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: activeRules(running) } : null, recorder }));
       }
       if (m.type === 'recorder-error') running?.events.report('recorder_error', { message: m.message });
       if (m.type === 'keepalive') return Promise.resolve({ alive: true });
@@ -160,9 +210,16 @@ export default defineBackground(() => {
     if (running && tabId === running.attempt.quizTabId) running.events.report('quiz_tab_closed');
   });
 
-  // A restarted service worker resumes the attempt it was running.
+  // A restarted service worker resumes the attempt it was running, if the server says it still runs; without one,
+  // whatever a crashed attempt left locked is unlocked.
   void loadAttempt().then(async (attempt) => {
-    if (!attempt || running || attempt.quizTabId === undefined) return;
+    if (running) return;
+    if (!attempt || attempt.quizTabId === undefined || !(await sendHeartbeat(attempt, createAttemptApi(attempt)))) {
+      if (attempt) await clearAttempt();
+      await quizPages.release();
+      await releaseLeftovers();
+      return;
+    }
     await openRecorder();
     // A recorder that kept running keeps its segment; one that was lost starts a new segment.
     const recorder = await tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' });

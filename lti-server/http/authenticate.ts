@@ -49,6 +49,8 @@ export function authenticateAttempt(tokens: TokenService): RequestHandler {
     const attemptId = match && await tokens.attempt.verify(match[1]);
     if (!attemptId) return next(unauthorized('The attempt token is missing, invalid or expired.'));
     res.locals.actor = { kind: 'extension', attemptId };
+    // Heartbeats are signed with the token itself.
+    res.locals.attemptToken = match[1];
     next();
   };
 }

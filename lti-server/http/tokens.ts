@@ -42,9 +42,19 @@ export function createTokenService(appSecret: string) {
       const token = randomBytes(32).toString('base64url');
       return { token, hash: hashStartToken(token), expiresAt: new Date(Date.now() + startTokenSeconds * 1000) };
     },
+    /** The key in an attempt's uninstall URL: random, stored only as a hash. */
+    newRemovalKey() {
+      const key = randomBytes(24).toString('base64url');
+      return { key, hash: hashStartToken(key) };
+    },
   };
 }
 
 export function hashStartToken(token: string) {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** The HMAC-SHA256 (base64url) a heartbeat carries, keyed by the attempt token the extension holds. */
+export function heartbeatSignature(attemptToken: string, message: string) {
+  return createHmac('sha256', attemptToken).update(message).digest('base64url');
 }

@@ -2,14 +2,16 @@
 import type { FlagType, StartAttemptResponse } from '../../models/contracts.ts';
 import type { AttemptWithQuiz } from '../policies/attempt.ts';
 import { attemptTokenSeconds } from '../http/tokens.ts';
+import { readQuizSettings } from '../routes/quizzes/settings.ts';
 
-export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string, disabledFlags: FlagType[]): StartAttemptResponse {
+export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string, disabledFlags: FlagType[], removalUrl: string): StartAttemptResponse {
   return {
     attemptToken,
     attempt: {
       id: attempt.id,
       quizUrl: attempt.quiz.quizUrl,
-      settings: { ...attempt.quiz.settings, sensitivity: attempt.quiz.settings.sensitivity ?? 'normal', sampleSeconds: attempt.quiz.settings.sampleSeconds ?? 1 },
+      settings: readQuizSettings(attempt.quiz.settings),
+      removalUrl,
       disabledFlags,
       expiresAt: Date.now() + attemptTokenSeconds * 1000,
     },

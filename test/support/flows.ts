@@ -13,8 +13,8 @@ export async function connect(invigil: TestInvigil, platform: TestPlatform) {
 }
 
 /** Invigil and a test LMS, registered with each other: what most integration tests start from. */
-export async function startToolAndPlatform() {
-  const invigil = await startTestInvigil();
+export async function startToolAndPlatform(environment: Record<string, string> = {}) {
+  const invigil = await startTestInvigil(environment);
   const platform = await startTestPlatform();
   await connect(invigil, platform);
   return {
@@ -28,7 +28,7 @@ export async function startToolAndPlatform() {
 }
 
 export const quizSettingsForm = {
-  title: 'Midterm', quizUrl: 'http://localhost:9/mod/quiz/view.php?id=1', recordWebcam: 'on', recordScreen: 'on', lockdown: 'on',
+  title: 'Midterm', quizUrl: 'http://localhost:9/mod/quiz/view.php?id=1', recordWebcam: 'on', recordScreen: 'on', lockdownPreset: 'closed_book',
   policyText: 'Stay in view. No phones.',
 };
 

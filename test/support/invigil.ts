@@ -49,7 +49,7 @@ export async function createTestDatabase() {
   };
 }
 
-export async function startTestInvigil() {
+export async function startTestInvigil(environment: Record<string, string> = {}) {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invigil-test-'));
   const port = await freePort();
@@ -57,6 +57,7 @@ export async function startTestInvigil() {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, DATA_DIR: dataDir,
     DATABASE_URL: database.url, EMBEDDED_S3_PORT: '0',
     LTI_KEY: randomBytes(32).toString('hex'), APP_SECRET: randomBytes(32).toString('hex'),
+    ...environment,
   });
   const running = await startInvigil(config);
   return {

@@ -1,5 +1,5 @@
 // The recorder page (Chrome: offscreen document; Firefox: pinned tab). It owns the webcam and screen streams, both
-// recorders, the outbox and uploader, the detector and the heartbeat.
+// recorders, the outbox and uploader, and the detector; it keeps the background awake while it records.
 import { browser } from 'wxt/browser';
 import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.ts';
 import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
@@ -15,7 +15,7 @@ import { recordStream } from '../../recording/stream-recorder.ts';
 import { createUploader, type Uploader } from '../../recording/uploader.ts';
 
 const statusLine = document.getElementById('status')!;
-const heartbeatMs = 5000;
+const keepaliveMs = 5000;
 
 type Session = {
   attempt: ActiveAttempt;
@@ -26,7 +26,7 @@ type Session = {
   detection: AbortController;
   tracker?: ReturnType<typeof createFlagTracker>;
   sampler?: ReturnType<typeof startSampling>;
-  heartbeat: ReturnType<typeof setInterval>;
+  keepalive: ReturnType<typeof setInterval>;
   flagsRaised: number;
   lastError?: string;
 };
@@ -87,13 +87,12 @@ async function start(attempt: ActiveAttempt, segment: number) {
   const s: Session = {
     attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
     uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
-    heartbeat: setInterval(() => {
-      void api.heartbeat(++beats).catch(() => {});
-      // Chrome stops an idle service worker after ~30 s; the background holds the lockdown rules, so keep it awake.
+    // Chrome stops an idle service worker after ~30 s; the background holds the lockdown rules and sends the
+    // heartbeats, so keep it awake.
+    keepalive: setInterval(() => {
       void browser.runtime.sendMessage({ target: 'background', type: 'keepalive' }).catch(() => {});
-    }, heartbeatMs),
+    }, keepaliveMs),
   };
-  let beats = 0;
   session = s;
   void s.uploader.kick(); // chunks left from before a crash go first
   const onChunk = (stream: 'webcam' | 'screen') => async (c: { seq: number; blob: Blob; segmentStartedAt: number }) => {
@@ -139,7 +138,7 @@ async function stop() {
   s.tracker?.flush();
   await Promise.all(s.recorders.map((r) => r.stop()));
   await s.uploader.flush();
-  clearInterval(s.heartbeat);
+  clearInterval(s.keepalive);
   s.outbox.close();
   session = undefined;
   show('Recording finished and uploaded.');

@@ -1,28 +1,30 @@
-// Leaving the quiz tab (another tab, or another window taking focus) is recorded with how long the student was away.
+// Leaving the quiz tab (another tab, or another window or application taking focus) is recorded with how long the
+// student was away.
 import { browser } from 'wxt/browser';
+import { describeDuration } from '../describe.ts';
 import { registerRule } from '../manager.ts';
 
 registerRule({
   name: 'tab-switch',
-  appliesTo: () => true,
   init(signal, { quizTabId, report }) {
-    let awaySince: number | undefined;
-    const leave = (details: Record<string, string | number>) => {
-      if (awaySince !== undefined) return;
-      awaySince = Date.now();
-      report('tab_switch', details);
+    let away: { since: number; to: string } | undefined;
+    const leave = (to: string) => {
+      if (away) return;
+      away = { since: Date.now(), to };
+      report('tab_switch', { to, summary: `Left the quiz for ${to}.` });
     };
     const back = () => {
-      if (awaySince === undefined) return;
-      report('tab_return', { awayMs: Date.now() - awaySince });
-      awaySince = undefined;
+      if (!away) return;
+      const awayMs = Date.now() - away.since;
+      report('tab_return', { awayMs, summary: `Back in the quiz after ${describeDuration(awayMs)} in ${away.to}.` });
+      away = undefined;
     };
-    const onActivated = (info: { tabId: number }) => (info.tabId === quizTabId ? back() : leave({ toTab: info.tabId }));
+    const onActivated = (info: { tabId: number }) => (info.tabId === quizTabId ? back() : leave('another tab'));
     const onFocus = async (windowId: number) => {
-      if (windowId === browser.windows.WINDOW_ID_NONE) return leave({ to: 'another application' });
+      if (windowId === browser.windows.WINDOW_ID_NONE) return leave('another application');
       const [tab] = await browser.tabs.query({ active: true, windowId });
       if (tab?.id === quizTabId) back();
-      else leave({ toWindow: windowId });
+      else leave('another window');
     };
     browser.tabs.onActivated.addListener(onActivated);
     browser.windows.onFocusChanged.addListener(onFocus);

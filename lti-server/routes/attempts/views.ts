@@ -1,18 +1,24 @@
 import type { quizzes } from '../../../models/schema.ts';
 import { html, jsonScript } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
+import { lockdownRuleLabels, rulesFor } from '../../../models/lockdown.ts';
+import { readQuizSettings } from '../quizzes/settings.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
 
 /** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
 export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: string }) {
+  const settings = readQuizSettings(quiz.settings);
+  const lockdownRules = rulesFor(settings.lockdown);
   const rules = [
-    quiz.settings.recordWebcam && 'your webcam is recorded',
-    quiz.settings.recordScreen && 'your entire screen is recorded',
-    quiz.settings.lockdown && 'the browser is locked to the quiz',
+    settings.recordWebcam && 'your webcam is recorded',
+    settings.recordScreen && 'your entire screen is recorded',
+    lockdownRules.length > 0 && 'the browser is locked to the quiz',
   ].filter(Boolean);
   return page(quiz.title, html`<h1>${quiz.title}</h1>
 <p>This quiz is proctored by Invigil: ${rules.join(', ')}.</p>
+${lockdownRules.length ? html`<details><summary>What the lockdown does during this quiz</summary><ul class="rules">${lockdownRules.map((r) => html`<li>${lockdownRuleLabels[r]}</li>`)}</ul>
+<p class="muted">You can always end the attempt from the bar at the bottom of the quiz page or from the Invigil button in the toolbar.</p></details>` : ''}
 <section aria-labelledby="check-heading">
 <h2 id="check-heading">1. Browser extension</h2>
 <p id="extension-status" class="notice" role="status" aria-live="polite">Looking for the Invigil extension…</p>
@@ -111,4 +117,11 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
 })();
 </script>`,
   });
+}
+
+/** Shown in the tab the browser opens when the extension is removed. */
+export function extensionRemovedPage() {
+  return page('Invigil was removed', html`<h1>Invigil was removed</h1>
+<p>The Invigil extension was removed from this browser. If a proctored attempt was running, your instructor will see that
+the extension was removed during it. To take a proctored quiz, install Invigil again and start from your course.</p>`);
 }

@@ -28,7 +28,7 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
       const attempt = res.locals.record as AttemptWithQuiz;
       const disabled = await disabledFlagsFor(db, attempt.quizId, attempt.userId);
       // A type turned off for this student is acknowledged and dropped, so an old extension cannot store it either.
-      const incoming = input<{ flags: FlagInput[] }>(res).flags.filter((f) => !disabled.includes(f.type));
+      const incoming = input<{ flags: FlagInput[] }>(res).flags.filter((f) => !(disabled as string[]).includes(f.type));
       const evidence = incoming.map((f) => (f.evidence ? Buffer.from(f.evidence, 'base64') : undefined));
       if (evidence.some((e) => e && !isJpeg(e))) throw badRequest('Evidence must be a JPEG image.');
       let created = 0;

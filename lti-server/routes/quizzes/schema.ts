@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
+import { lockdownPresets, lockdownRuleNames, lockdownSettingsSchema } from '../../../models/lockdown.ts';
 
 /** HTML checkboxes send "on" when ticked and nothing otherwise. */
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
@@ -11,7 +12,15 @@ export const quizForm = z.object({
   sampleSeconds: z.coerce.number({ error: 'Enter a number of seconds' }).min(0.5, 'Sample at most twice a second').max(10, 'Sample at least every 10 seconds').default(1),
   recordWebcam: checkbox,
   recordScreen: checkbox,
-  lockdown: checkbox,
+  lockdownPreset: z.enum(lockdownPresets, { error: 'Choose a lockdown preset' }).default('closed_book'),
+  /** Ticked rule boxes: one value, several, or none. */
+  lockdownRules: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.enum(lockdownRuleNames))),
+  /** One address per line. */
+  allowedUrls: z.preprocess((v) => String(v ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean), lockdownSettingsSchema.shape.allowedUrls),
+  disableOtherExtensions: checkbox,
   policyText: quizSettingsSchema.shape.policyText,
-});
+}).transform(({ lockdownPreset, lockdownRules, allowedUrls, disableOtherExtensions, ...rest }) => ({
+  ...rest,
+  lockdown: { preset: lockdownPreset, rules: lockdownRules, allowedUrls, disableOtherExtensions },
+}));
 export type QuizForm = z.infer<typeof quizForm>;

@@ -1,4 +1,6 @@
 import { defaultPolicyText } from '../../../models/contracts.ts';
+import { lockdownPresetLabels, lockdownPresets, lockdownRuleLabels, lockdownRuleNames, rulesFor } from '../../../models/lockdown.ts';
+import { readQuizSettings } from './settings.ts';
 import type { quizzes } from '../../../models/schema.ts';
 import { html } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
@@ -8,8 +10,11 @@ type Problem = { path: string; message: string };
 
 export function quizFormPage(options: { heading: string; action: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean }) {
   const { quiz, problems = [] } = options;
-  const s = quiz?.settings;
-  const problemFor = (field: string) => problems.find((p) => p.path === field)?.message;
+  const s = quiz?.settings ? readQuizSettings(quiz.settings) : undefined;
+  const lockdown = s?.lockdown ?? { preset: 'closed_book' as const, rules: [], allowedUrls: [], disableOtherExtensions: false };
+  // Custom starts from the rules the current preset runs, so switching to it changes nothing until a box is untouched.
+  const customRules = rulesFor(lockdown);
+  const problemFor = (field: string) => problems.find((p) => p.path === field || p.path.startsWith(`${field}.`))?.message;
   const field = (name: string, label: string, type: 'text' | 'url', value: string | undefined, hint?: string) => {
     const problem = problemFor(name);
     return html`<label for="${name}">${label}</label>
@@ -29,7 +34,18 @@ ${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the qu
 <fieldset><legend>Proctoring</legend>
 ${box('recordWebcam', 'Record the webcam', s?.recordWebcam ?? true)}
 ${box('recordScreen', 'Record the entire screen', s?.recordScreen ?? true)}
-${box('lockdown', 'Lock the browser to the quiz', s?.lockdown ?? true)}
+</fieldset>
+<fieldset><legend>Browser lockdown</legend>
+<p class="muted" id="lockdown-hint">What the extension blocks or records in the student's browser during the attempt. Students see the rules before they start and during the quiz.</p>
+${lockdownPresets.map((p) => html`<label class="check"><input type="radio" name="lockdownPreset" value="${p}" aria-describedby="lockdown-hint" ${lockdown.preset === p ? html`checked` : ''}> ${lockdownPresetLabels[p]}</label>`)}
+<fieldset class="rules"><legend>Rules for the custom preset</legend>
+${lockdownRuleNames.map((r) => html`<label class="check"><input type="checkbox" name="lockdownRules" value="${r}" ${customRules.includes(r) ? html`checked` : ''}> ${lockdownRuleLabels[r]}</label>`)}
+</fieldset>
+<label for="allowedUrls">Allowed addresses</label>
+<p class="muted" id="allowedUrls-hint">One per line, e.g. a formula sheet or your single sign-on page. They may load in the quiz tab and open in new tabs (logged); everything under each address is allowed. The quiz's own site is always allowed.</p>
+<textarea id="allowedUrls" name="allowedUrls" rows="3" aria-describedby="allowedUrls-hint${problemFor('allowedUrls') ? ' allowedUrls-error' : ''}" ${problemFor('allowedUrls') ? html`aria-invalid="true"` : ''}>${lockdown.allowedUrls.join('\n')}</textarea>
+${problemFor('allowedUrls') ? html`<p class="notice error" id="allowedUrls-error">${problemFor('allowedUrls')}</p>` : ''}
+${box('disableOtherExtensions', 'Turn other extensions off during the attempt and back on after it (Chrome; Firefox only lists them)', lockdown.disableOtherExtensions)}
 </fieldset>
 <label for="sensitivity">Detection sensitivity</label>
 <p class="muted" id="sensitivity-hint">Low raises fewer flags; high catches more and asks more of your review.</p>

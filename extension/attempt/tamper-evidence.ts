@@ -1,0 +1,47 @@
+// Evidence the server can check that the extension kept running: heartbeats every few seconds whose counter only
+// grows (kept in storage, so a restarted worker goes on counting) and whose HMAC is keyed by the attempt token; and
+// an uninstall address that tells the server if the extension is removed mid-attempt.
+import { browser } from 'wxt/browser';
+import { heartbeatMessage } from '../../models/contracts.ts';
+import { ApiError, type AttemptApi } from './api.ts';
+import type { ActiveAttempt } from './state.ts';
+
+export const heartbeatMs = 5000;
+const counterKey = 'heartbeatCounter';
+
+async function nextCounter(attemptId: string) {
+  const stored = (await browser.storage.local.get(counterKey))[counterKey] as { attemptId: string; counter: number } | undefined;
+  const counter = stored?.attemptId === attemptId ? stored.counter + 1 : 1;
+  await browser.storage.local.set({ [counterKey]: { attemptId, counter } });
+  return counter;
+}
+
+async function sign(token: string, message: string) {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(token), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Sends one signed heartbeat. Resolves false when the server says the attempt is no longer running. */
+export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi) {
+  const beat = { counter: await nextCounter(attempt.attemptId), sentAt: Date.now() };
+  try {
+    await api.heartbeat({ ...beat, signature: await sign(attempt.attemptToken, heartbeatMessage(attempt.attemptId, beat)) });
+    return true;
+  } catch (error) {
+    // 401 (token expired) and 403 (attempt finished or not ours) mean there is no attempt left to guard.
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return false;
+    return true; // offline or a server hiccup: the next beat tries again
+  }
+}
+
+export function startTamperEvidence(signal: AbortSignal, attempt: ActiveAttempt, api: AttemptApi, onAttemptGone: () => void) {
+  void browser.runtime.setUninstallURL(attempt.removalUrl).catch(() => {});
+  const timer = setInterval(async () => {
+    if (!(await sendHeartbeat(attempt, api)) && !signal.aborted) onAttemptGone();
+  }, heartbeatMs);
+  signal.addEventListener('abort', () => {
+    clearInterval(timer);
+    void browser.runtime.setUninstallURL('').catch(() => {});
+  });
+}
