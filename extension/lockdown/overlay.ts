@@ -2,7 +2,7 @@
 // attempt (with a confirmation step). In a shadow root, so the LMS's styles and ours never mix.
 export function showOverlay(options: { labels: string[]; onEnd: () => void }) {
   const host = document.createElement('invigil-overlay');
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `<style>
   :host { all: initial; }
   .bar { position: fixed; z-index: 2147483647; left: 0; right: 0; bottom: 0; background: #12263f; color: #fff;

@@ -9,6 +9,7 @@ import { accessibilityViolations } from '../support/accessibility.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
+import { until } from '../support/wait.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
@@ -30,16 +31,6 @@ afterAll(async () => {
   await chromium?.close();
   await both?.close();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, explain?: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${explain ? `: ${JSON.stringify(await explain())}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 /** What the server holds for an attempt, to explain a failed wait. */
 async function attemptDiagnostics(attemptId: string) {

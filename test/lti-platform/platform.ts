@@ -214,6 +214,9 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
   app.get('/mod/quiz/review.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz: Attempt review', `<h1>Attempt review</h1>
 <table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table>`, 'page-mod-quiz-review')));
 
+  // A page outside the quiz that an instructor may allow during it (a formula sheet, say).
+  app.get('/notes/formulas', (_req, res) => res.type('html').send(quizPage('Formula sheet', '<h1>Formula sheet</h1><p>E = mc²</p>', 'page-notes')));
+
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -9,13 +9,13 @@ import { webcamClip } from './media.ts';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromeBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 
-export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[] }) {
+export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[] }) {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'invigil-chromium-'));
   const browser: Browser = await puppeteer.launch({
     executablePath: chromiumPath,
     headless: true,
     pipe: true,
-    enableExtensions: [chromeBuild],
+    enableExtensions: [chromeBuild, ...(options.otherExtensions ?? [])],
     userDataDir,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -45,6 +45,7 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
   browser.on('targetcreated', watch);
   browser.on('targetchanged', watch);
   await Promise.all(browser.targets().map(watch));
+  // Other extensions in tests have no service worker: the only background.js is Invigil's.
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 30_000 });
   const extensionId = new URL(worker.url()).host;
   (await worker.worker())?.on('console', (message) => extensionLog.push(`/background.js console.${message.type()}: ${message.text()}`));
@@ -53,10 +54,29 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
   await browser.defaultBrowserContext().overridePermissions(extensionOrigin, ['camera', 'microphone']);
   return {
     browser,
+    userDataDir,
     extensionId,
     extensionOrigin,
     extensionLog,
     serviceWorker: () => worker.worker() as Promise<WebWorker>,
+    /** Ends the browser as a crash or power cut would: no shutdown, the profile left as it was. */
+    async kill() {
+      const child = browser.process();
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    /** Runs a function in one of the extension's own pages, where the extension APIs are. */
+    async inExtension<R, A extends unknown[]>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<Awaited<R>> {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${extensionOrigin}/popup.html`);
+        return await page.evaluate(fn as never, ...args) as Awaited<R>;
+      } finally {
+        await page.close().catch(() => {});
+      }
+    },
     async close() {
       await browser.close().catch(() => {});
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });

@@ -20,7 +20,6 @@ registerPageRule({
     window.addEventListener('keydown', (event) => {
       if (!isBlockedShortcut(event)) return;
       event.preventDefault();
-      event.stopPropagation();
       report('shortcut_blocked', { keys: describeKeys(event), summary: `Blocked the browser shortcut ${describeKeys(event)}.` });
     }, { capture: true, signal });
   },
