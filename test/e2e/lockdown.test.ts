@@ -2,16 +2,13 @@
 // does what a student might (open a tab, leave the quiz, press Ctrl+C, install an extension...) and checks both that
 // the browser was stopped and that the server received the event. The last test ends the attempt from the quiz
 // page's overlay and checks that nothing stays locked.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, flags } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, otherExtension } from '../support/chromium.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { startAttemptInBrowser } from '../support/student.ts';
@@ -27,13 +24,6 @@ let quizUrl: string;
 /** Another origin (127.0.0.1 rather than localhost): allowed under /notes/, blocked everywhere else. */
 let notesUrl: string;
 let blockedUrl: string;
-
-/** A minimal unpacked extension, as a student might have installed. */
-export function otherExtension(name: string) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'invigil-other-extension-'));
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name, version: '1.0', description: 'Stands in for a student\'s extension.' }));
-  return dir;
-}
 
 async function eventsOfAttempt(type?: string) {
   const rows = await invigil.db.select().from(attemptEvents)

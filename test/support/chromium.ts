@@ -1,5 +1,5 @@
 // Debian Chromium driven by puppeteer-core, with the built extension loaded and a fake camera fed from a shared clip.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,11 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A minimal unpacked extension, standing in for one a student installed. */
+export function otherExtension(name: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'invigil-other-extension-'));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name, version: '1.0', description: 'Stands in for a student\'s extension.' }));
+  return dir;
 }
