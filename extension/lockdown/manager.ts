@@ -31,6 +31,10 @@ export function registerRule(rule: LockdownRule) {
   rules.push(rule);
 }
 
+export function registeredRuleNames() {
+  return rules.map((r) => r.name);
+}
+
 export async function startLockdown(context: RuleContext) {
   const controller = new AbortController();
   const chosen = rulesFor(context.settings.lockdown);

@@ -1,10 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
-import type { StartAttemptResponse } from '../../models/contracts.ts';
+import { heartbeatMessage, type StartAttemptResponse } from '../../models/contracts.ts';
+import { heartbeatSignature } from '../../lti-server/http/tokens.ts';
+import { flagSilentAttempts } from '../../lti-server/integrity/tamper-evidence.ts';
 import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { deepLinkQuiz, launch, startToolAndPlatform } from '../support/flows.ts';
@@ -43,6 +45,12 @@ async function api(pathname: string, body: unknown, token?: string, raw?: string
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** A heartbeat as the extension signs it. */
+function signedBeat(attemptId: string, token: string, counter: number) {
+  const beat = { counter, sentAt: Date.now() };
+  return { ...beat, signature: heartbeatSignature(token, heartbeatMessage(attemptId, beat)) };
 }
 
 async function startAttempt(user?: string) {
@@ -108,7 +116,7 @@ describe('the extension API', () => {
 
   it('counts heartbeats and stores a retried event batch once', async () => {
     const { attemptToken, attemptId } = await startAttempt();
-    expect((await api(`/attempts/${attemptId}/heartbeat`, { counter: 1, sentAt: Date.now() }, attemptToken)).body.heartbeatCount).toBe(1);
+    expect((await api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, 1), attemptToken)).body.heartbeatCount).toBe(1);
     const batch = { events: [{ id: 'e1', type: 'tab_switch', at: Date.now(), details: { url: 'https://example.com' } }, { id: 'e2', type: 'window_blur', at: Date.now() }] };
     expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 2 });
     expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 0 });
@@ -124,6 +132,64 @@ describe('the extension API', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].endedAt.getTime()).toBe(longer.endedAt);
     expect(rows[0].explanation.samplesHeld).toBe(12);
+  });
+
+  describe('tamper evidence', () => {
+    it('accepts only heartbeats signed with the attempt token whose counter grows, and records a replay', async () => {
+      const { attemptToken, attemptId } = await startAttempt();
+      const beat = (counter: number) => api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, counter), attemptToken);
+      expect((await beat(1)).status).toBe(200);
+      expect((await beat(2)).status).toBe(200);
+      // Counters may skip (a beat lost offline) but never go back or repeat.
+      expect((await beat(5)).status).toBe(200);
+      const replay = await beat(2);
+      expect(replay.status).toBe(409);
+      expect(replay.body.error.message).toContain('not newer');
+      const forged = { ...signedBeat(attemptId, attemptToken, 6), signature: signedBeat(attemptId, 'another key', 6).signature };
+      expect((await api(`/attempts/${attemptId}/heartbeat`, forged, attemptToken)).status).toBe(401);
+      const tampered = { ...signedBeat(attemptId, attemptToken, 6), counter: 7 };
+      expect((await api(`/attempts/${attemptId}/heartbeat`, tampered, attemptToken)).status).toBe(401);
+      const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+      expect(attempt).toMatchObject({ heartbeatCount: 3, heartbeatCounter: 5 });
+      const refused = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'heartbeat_refused')));
+      expect(refused).toHaveLength(1);
+      expect(refused[0].details).toMatchObject({ counter: 2, highest: 5 });
+    });
+
+    it('flags a running attempt whose heartbeats stop, once per silence, and closes the flag when they resume', async () => {
+      const { attemptToken, attemptId } = await startAttempt();
+      const silentSince = new Date(Date.now() - 120_000);
+      await invigil.db.update(attempts).set({ lastHeartbeatAt: silentSince }).where(eq(attempts.id, attemptId));
+      // Two sweeps (or two servers) raise one flag, which grows.
+      await flagSilentAttempts(invigil.db, 30_000, new Date(Date.now() - 1000));
+      await flagSilentAttempts(invigil.db, 30_000);
+      const lost = await invigil.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.type, 'heartbeat_lost')));
+      expect(lost).toHaveLength(1);
+      expect(lost[0].startedAt.getTime()).toBe(silentSince.getTime());
+      expect(lost[0].explanation.summary).toMatch(/^No heartbeat from the extension for 12\d s/);
+      // A heartbeat ends the silence.
+      const beforeBeat = Date.now();
+      expect((await api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, 1), attemptToken)).status).toBe(200);
+      const [closed] = await invigil.db.select().from(flags).where(eq(flags.id, lost[0].id));
+      expect(closed.endedAt.getTime()).toBeGreaterThanOrEqual(beforeBeat);
+      const resumed = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'heartbeat_resumed')));
+      expect(resumed[0].details.summary).toMatch(/came back after 12\d s/);
+    });
+
+    it('flags the removal of the extension only with the attempt\'s removal key, and only while it runs', async () => {
+      const started = await startAttempt();
+      const removal = new URL(started.attempt.removalUrl);
+      expect(removal.pathname).toBe(`/ext/attempts/${started.attemptId}/removed`);
+      const wrongKey = await fetch(`${removal.origin}${removal.pathname}?key=${'x'.repeat(32)}`);
+      expect(wrongKey.status).toBe(200);
+      expect(await invigil.db.select().from(flags).where(eq(flags.attemptId, started.attemptId))).toEqual([]);
+      const opened = await fetch(removal);
+      expect(opened.status).toBe(200);
+      expect(await opened.text()).toContain('Invigil was removed');
+      await fetch(removal);
+      const removed = await invigil.db.select().from(flags).where(and(eq(flags.attemptId, started.attemptId), eq(flags.type, 'extension_removed')));
+      expect(removed).toHaveLength(1);
+    });
   });
 
   it('keeps one evidence thumbnail per flag in the bucket and refuses anything but a JPEG', async () => {
@@ -179,7 +245,7 @@ describe('the extension API', () => {
       const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(attemptId).setAudience('invigil-extension')
         .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
       for (const token of [expired, 'not.a.token', undefined]) {
-        const response = await api(`/attempts/${attemptId}/heartbeat`, { counter: 1, sentAt: Date.now() }, token);
+        const response = await api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, token ?? 'none', 1), token);
         expect(response.status).toBe(401);
       }
       const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
