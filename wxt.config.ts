@@ -31,7 +31,11 @@ export default defineConfig({
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'invigil@invigil.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
+      ? { browser_specific_settings: {
+        // 140 (the ESR) is the first to read data_collection_permissions; Android needs 142.
+        gecko: { id: 'invigil@invigil.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+        gecko_android: { strict_min_version: '142.0' },
+      } }
       : {}),
   }),
   hooks: {

@@ -1,6 +1,6 @@
 // Typed contracts shared by the server and the extension. Keep them free of Node and DOM dependencies.
 import { z } from 'zod';
-import { lockdownSetting } from './lockdown.ts';
+import { lockdownPresets, lockdownRuleNames } from './lockdown.ts';
 
 export const streamNames = ['webcam', 'screen'] as const;
 export const streamSchema = z.enum(streamNames);
@@ -8,6 +8,25 @@ export type StreamName = z.infer<typeof streamSchema>;
 
 export const sensitivities = ['low', 'normal', 'high'] as const;
 export type Sensitivity = (typeof sensitivities)[number];
+
+// Lockdown settings: see lockdown.ts for what the presets and rules mean.
+const allowedUrl = z.url({ protocol: /^https?$/, error: 'Allowed addresses must be full http:// or https:// addresses' }).max(2000);
+
+export const lockdownSettingsSchema = z.object({
+  preset: z.enum(lockdownPresets).default('closed_book'),
+  /** Only read for the custom preset. */
+  rules: z.array(z.enum(lockdownRuleNames)).default([]),
+  /** Address prefixes that may load in the quiz tab or open in new tabs, besides the quiz's own site. */
+  allowedUrls: z.array(allowedUrl).max(20, 'At most 20 allowed addresses').default([]),
+  /** Turn other extensions off for the attempt and back on after it (Chrome; Firefox only lists them). */
+  disableOtherExtensions: z.boolean().default(false),
+});
+
+/** Quizzes saved before presets existed stored a plain on/off switch. */
+export const lockdownSetting = z.preprocess(
+  (value) => (typeof value === 'boolean' ? { preset: value ? 'closed_book' : 'off' } : value),
+  lockdownSettingsSchema,
+);
 
 export const quizSettingsSchema = z.object({
   /** How readily the detector flags: low raises fewer flags, high catches more. */
@@ -63,8 +82,7 @@ export const heartbeatBody = z.object({
   signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url HMAC-SHA256'),
 });
 export type HeartbeatInput = z.infer<typeof heartbeatBody>;
-/** What a heartbeat's signature covers. */
-export const heartbeatMessage = (attemptId: string, h: { counter: number; sentAt: number }) => `${attemptId}.${h.counter}.${h.sentAt}`;
+export { heartbeatMessage } from './heartbeat.ts';
 
 export const attemptEventSchema = z.object({
   id: clientId,

@@ -1,6 +1,5 @@
 // Which lockdown rules a quiz runs: a preset an instructor picks, or their own choice of rules. Shared by the
-// settings form (server) and the rule managers (extension). No dependencies beyond zod.
-import { z } from 'zod';
+// settings form (server) and the rule managers (extension). No dependencies: the extension's background bundles it.
 
 /** Every rule the extension has, by the name of its file. */
 export const lockdownRuleNames = [
@@ -47,24 +46,16 @@ const presetRules: Record<Exclude<LockdownPreset, 'custom'>, readonly LockdownRu
   open_book: ['tab-switch', 'page-visibility', 'multiple-monitors', 'other-extensions', 'devtools'],
 };
 
-const allowedUrl = z.url({ protocol: /^https?$/, error: 'Allowed addresses must be full http:// or https:// addresses' }).max(2000);
-
-export const lockdownSettingsSchema = z.object({
-  preset: z.enum(lockdownPresets).default('closed_book'),
+/** A quiz's lockdown settings (validated by lockdownSettingsSchema in contracts.ts). */
+export type LockdownSettings = {
+  preset: LockdownPreset;
   /** Only read for the custom preset. */
-  rules: z.array(z.enum(lockdownRuleNames)).default([]),
+  rules: LockdownRuleName[];
   /** Address prefixes that may load in the quiz tab or open in new tabs, besides the quiz's own site. */
-  allowedUrls: z.array(allowedUrl).max(20, 'At most 20 allowed addresses').default([]),
+  allowedUrls: string[];
   /** Turn other extensions off for the attempt and back on after it (Chrome; Firefox only lists them). */
-  disableOtherExtensions: z.boolean().default(false),
-});
-export type LockdownSettings = z.infer<typeof lockdownSettingsSchema>;
-
-/** Quizzes saved before presets existed stored a plain on/off switch. */
-export const lockdownSetting = z.preprocess(
-  (value) => (typeof value === 'boolean' ? { preset: value ? 'closed_book' : 'off' } : value),
-  lockdownSettingsSchema,
-);
+  disableOtherExtensions: boolean;
+};
 
 export function rulesFor(settings: LockdownSettings): LockdownRuleName[] {
   const chosen = settings.preset === 'custom' ? settings.rules : presetRules[settings.preset];

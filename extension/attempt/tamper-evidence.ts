@@ -2,7 +2,7 @@
 // grows (kept in storage, so a restarted worker goes on counting) and whose HMAC is keyed by the attempt token; and
 // an uninstall address that tells the server if the extension is removed mid-attempt.
 import { browser } from 'wxt/browser';
-import { heartbeatMessage } from '../../models/contracts.ts';
+import { heartbeatMessage } from '../../models/heartbeat.ts';
 import { ApiError, type AttemptApi } from './api.ts';
 import type { ActiveAttempt } from './state.ts';
 

@@ -3,7 +3,7 @@
 // the browser was stopped and that the server received the event. The last test ends the attempt from the quiz
 // page's overlay and checks that nothing stays locked.
 import { and, eq } from 'drizzle-orm';
-import type { Page } from 'puppeteer-core';
+import type { KeyInput, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, flags } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
@@ -51,7 +51,7 @@ async function quizWindow() {
 }
 
 /** Keys pressed in the quiz page, and whether the page saw them as blocked (defaultPrevented). */
-async function press(keys: string[]) {
+async function press(keys: KeyInput[]) {
   for (const k of keys.slice(0, -1)) await quizTab.keyboard.down(k);
   await quizTab.keyboard.press(keys.at(-1)!);
   for (const k of keys.slice(0, -1).reverse()) await quizTab.keyboard.up(k);
@@ -187,7 +187,7 @@ describe('lockdown in Chromium, one closed-book attempt', () => {
     // Anything printed from the browser's menu comes out blank.
     await quizTab.emulateMediaType('print');
     expect(await quizTab.evaluate(() => getComputedStyle(document.documentElement).display)).toBe('none');
-    await quizTab.emulateMediaType(null);
+    await quizTab.emulateMediaType(undefined);
 
     await serverEvent('clipboard_blocked', (d) => d.action === 'Ctrl+C');
     await serverEvent('clipboard_blocked', (d) => d.action === 'paste');

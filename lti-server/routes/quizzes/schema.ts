@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
-import { lockdownPresets, lockdownRuleNames, lockdownSettingsSchema } from '../../../models/lockdown.ts';
+import { lockdownSettingsSchema } from '../../../models/contracts.ts';
+import { lockdownPresets, lockdownRuleNames } from '../../../models/lockdown.ts';
 
 /** HTML checkboxes send "on" when ticked and nothing otherwise. */
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
