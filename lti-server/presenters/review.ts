@@ -10,6 +10,9 @@ const flagLabels: Record<string, string> = {
   nobody: 'Nobody in view',
   face_not_visible: 'Face not visible',
   camera_covered_or_dark: 'Camera dark or covered',
+  multiple_displays: 'More than one display',
+  heartbeat_lost: 'Extension went silent',
+  extension_removed: 'Extension removed',
 };
 
 export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string | null) {

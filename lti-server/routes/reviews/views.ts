@@ -70,7 +70,10 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
       const e = f.explanation;
       const scores = e.scores.length ? ' Scores ' + Math.min(...e.scores).toFixed(2) + '–' + Math.max(...e.scores).toFixed(2) + ' (threshold ' + Object.entries(e.thresholds).map(([k, v]) => k + ' ' + v).join(', ') + ').' : '';
       const seen = (e.lightLevel === undefined ? '' : ' Light level ' + Math.round(e.lightLevel) + '/255') + (e.faceSize ? ', face ' + Math.round(e.faceSize * 100) + '% of the frame height.' : '.');
-      why.textContent = e.summary + ' Seen in ' + e.samplesHeld + ' of ' + e.samples + ' samples by ' + e.model + '.' + scores + seen;
+      // Detector flags say what was seen in how many samples; lockdown and tamper flags are one observation.
+      why.textContent = e.scores.length || e.samples > 1
+        ? e.summary + ' Seen in ' + e.samplesHeld + ' of ' + e.samples + ' samples by ' + e.model + '.' + scores + seen
+        : e.summary + ' (Source: ' + e.model + '.)';
       li.append(button, why);
       if (f.evidenceUrl) {
         const img = document.createElement('img');
