@@ -8,13 +8,14 @@ import { rateLimit } from '../../http/rate-limit.ts';
 import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptRow, presentEvent, presentFlag, presentRecording, timelineOrigin } from '../../presenters/review.ts';
+import { presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { attemptListPage, reviewPage } from './views.ts';
 
-/** Review links stay valid for a viewing session; seeking re-requests ranges with the same URL. */
-const reviewUrlSeconds = 3600;
+/** Review links live a few minutes, like every presigned URL: the page fetches fresh ones when a link has expired. */
+const reviewUrlSeconds = presignSeconds;
 
 export function reviewPages({ db, tokens, bucket }: RouteContext) {
   const router = Router();

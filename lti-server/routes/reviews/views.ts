@@ -40,6 +40,35 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
   function seekTo(epochMs) {
     for (const { video, startedAt } of videos.values()) video.currentTime = Math.max(0, (epochMs - startedAt) / 1000);
   }
+  let following = false;
+  function follow(leader, type) {
+    if (following) return;
+    following = true;
+    const lead = videos.get(leader);
+    const at = lead.startedAt + lead.video.currentTime * 1000;
+    for (const [stream, { video, startedAt }] of videos) {
+      if (stream === leader) continue;
+      if (type === 'play') void video.play().catch(() => {});
+      if (type === 'pause') video.pause();
+      if (type === 'seeked') video.currentTime = Math.max(0, (at - startedAt) / 1000);
+    }
+    setTimeout(() => { following = false; }, 200);
+  }
+  async function renew(stream) {
+    const entry = videos.get(stream);
+    if (!entry || entry.renewing) return;
+    entry.renewing = true;
+    const response = await fetch(dataUrl);
+    if (response.ok) {
+      const fresh = (await response.json()).recordings.find((r) => r.stream === stream && r.url);
+      if (fresh) {
+        const at = entry.video.currentTime;
+        entry.video.src = fresh.url;
+        entry.video.addEventListener('loadedmetadata', () => { entry.video.currentTime = at; }, { once: true });
+      }
+    }
+    setTimeout(() => { entry.renewing = false; }, 5000);
+  }
   async function load() {
     const response = await fetch(dataUrl);
     const data = await response.json();
@@ -58,6 +87,10 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
       caption.textContent = (r.stream === 'webcam' ? 'Webcam' : 'Screen') + ' · ' + fmt(r.durationSeconds) ;
       figure.append(video, caption); box.append(figure);
       videos.set(r.stream, { video, startedAt: Date.parse(r.startedAt) });
+      // Links expire after a few minutes: when one has, fetch fresh ones and carry on from the same moment.
+      video.addEventListener('error', () => void renew(r.stream));
+      // One timeline: playing, pausing or seeking one recording does the same to the others.
+      for (const type of ['play', 'pause', 'seeked']) video.addEventListener(type, () => follow(r.stream, type));
     }
     const list = document.getElementById('flags');
     list.replaceChildren(...data.flags.map((f) => {
