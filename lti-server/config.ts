@@ -27,6 +27,7 @@ const envSchema = z.object({
   APP_SECRET: secret,
   TOOL_NAME: z.string().default('Invigil'),
   HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(30),
+  IDLE_FINALIZE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
 });
 
 export type Config = {
@@ -54,6 +55,8 @@ export type Config = {
   toolName: string;
   /** A running attempt silent this long is flagged: the extension sends a heartbeat every 5 s. */
   heartbeatTimeoutMs: number;
+  /** A running attempt with no upload and no heartbeat this long has its recording finalised anyway. */
+  idleFinalizeMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -117,5 +120,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     appSecret: e.APP_SECRET ?? generated!.appSecret,
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
   };
 }

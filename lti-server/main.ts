@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseUnavailableError, openDatabase } from './database.ts';
 import { createApp } from './app.ts';
-import { watchHeartbeats } from './jobs/heartbeat-watch.ts';
+import { watchRunningAttempts } from './jobs/running-attempts-watch.ts';
 import { startQueue } from './jobs/queue.ts';
 import { ltiUrls } from './lti/provider.ts';
 import { createBucket } from './storage/bucket.ts';
@@ -20,7 +20,7 @@ export async function startInvigil(config: Config) {
   await bucket.ensureExists();
   const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions });
   const app = await createApp({ config, db: database.db, bucket, queue });
-  const heartbeatWatch = watchHeartbeats(database.db, config.heartbeatTimeoutMs);
+  const attemptWatch = watchRunningAttempts(database.db, queue, { heartbeatTimeoutMs: config.heartbeatTimeoutMs, idleFinalizeMs: config.idleFinalizeMs });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -30,6 +30,7 @@ export async function startInvigil(config: Config) {
     port,
     bucket,
     db: database.db,
+    queue,
     s3Endpoint: embeddedS3?.endpoint ?? config.s3.endpoint,
     /** Stops everything, in order, even when one step fails; the first failure is rethrown at the end. */
     async close() {
@@ -42,7 +43,7 @@ export async function startInvigil(config: Config) {
         }
       };
       await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
-      await step(() => heartbeatWatch.stop());
+      await step(() => attemptWatch.stop());
       await step(() => queue.stop());
       await step(() => bucket.destroy());
       await step(() => embeddedS3?.close());

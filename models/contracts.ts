@@ -37,6 +37,8 @@ export const quizSettingsSchema = z.object({
   recordScreen: z.boolean().default(true),
   lockdown: lockdownSetting.default({ preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }),
   policyText: z.string().trim().min(1).max(10_000),
+  /** Days after an attempt ends before its recordings, chunks and evidence are deleted. */
+  retentionDays: z.number().int().min(1).max(3650).default(30),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

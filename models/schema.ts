@@ -87,6 +87,10 @@ export const attempts = pgTable('attempts', {
   heartbeatCounter: integer('heartbeat_counter').notNull().default(0),
   /** Hash of the key in the extension's uninstall URL: opening it reports the extension removed mid-attempt. */
   removalKeyHash: text('removal_key_hash'),
+  /** When the recording was last finalised because the attempt went idle (no uploads, no heartbeats). */
+  idleFinalizedAt: timestamp('idle_finalized_at', { withTimezone: true }),
+  /** When the retention job deleted this attempt's recordings, chunks and evidence from the bucket. */
+  mediaDeletedAt: timestamp('media_deleted_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [index('attempts_quiz_idx').on(t.quizId)]);
 
@@ -132,7 +136,7 @@ export const chunks = pgTable('chunks', {
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.attemptId, t.stream, t.segment, t.seq] })]);
 
-export const recordingStatuses = ['processing', 'ready', 'failed'] as const;
+export const recordingStatuses = ['processing', 'ready', 'failed', 'deleted'] as const;
 export type RecordingStatus = (typeof recordingStatuses)[number];
 
 /** The seekable review file made from one stream's chunks. */
@@ -148,3 +152,17 @@ export const recordings = pgTable('recordings', {
   error: text('error'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.attemptId, t.stream] })]);
+
+/** What the retention job deleted for one attempt, and when: kept after the media is gone, as proof. */
+export const deletionReceipts = pgTable('deletion_receipts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  quizId: uuid('quiz_id').notNull(),
+  reason: text('reason').notNull(),
+  retentionDays: integer('retention_days').notNull(),
+  objectCount: integer('object_count').notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  /** The bucket prefixes emptied. */
+  prefixes: jsonb('prefixes').$type<string[]>().notNull(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
+}, (t) => [uniqueIndex('deletion_receipts_attempt_idx').on(t.attemptId)]);

@@ -5,10 +5,11 @@ import { chunks, recordings } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import type { Bucket } from '../storage/bucket.ts';
 import { remuxRecording } from './remux-recording.ts';
+import { applyRetention } from './retention.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', retention: 'apply-retention' } as const;
 
 export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean }) {
   const { db, bucket } = options;
@@ -33,6 +34,12 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     await boss.work<{ attemptId: string; stream: string }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       await remuxRecording({ db, bucket }, job.data.attemptId, job.data.stream);
     });
+    await boss.work(queues.retention, async () => {
+      const receipts = await applyRetention({ db, bucket });
+      if (receipts.length) console.log(`[retention] deleted the media of ${receipts.length} attempt(s)`);
+    });
+    // Every night at 03:17 UTC; pg-boss keeps one schedule per name however many servers run.
+    await boss.schedule(queues.retention, '17 3 * * *', {}, { tz: 'UTC' });
   }
 
   return {

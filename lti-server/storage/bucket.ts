@@ -100,4 +100,6 @@ export const objectKeys = {
   chunkPrefix: (attemptId: string, stream: string) => `chunks/${attemptId}/${stream}/`,
   review: (attemptId: string, stream: string) => `review/${attemptId}/${stream}.webm`,
   evidence: (attemptId: string, flagId: string) => `evidence/${attemptId}/${flagId}.jpg`,
+  /** Every prefix that holds an object of this attempt. */
+  attemptPrefixes: (attemptId: string) => [`chunks/${attemptId}/`, `review/${attemptId}/`, `evidence/${attemptId}/`],
 };

@@ -19,6 +19,7 @@ export const quizForm = z.object({
   /** One address per line. */
   allowedUrls: z.preprocess((v) => String(v ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean), lockdownSettingsSchema.shape.allowedUrls),
   disableOtherExtensions: checkbox,
+  retentionDays: z.coerce.number({ error: 'Enter a number of days' }).int('Enter whole days').min(1, 'Keep recordings at least 1 day').max(3650, 'Keep recordings at most 10 years').default(30),
   policyText: quizSettingsSchema.shape.policyText,
 }).transform(({ lockdownPreset, lockdownRules, allowedUrls, disableOtherExtensions, ...rest }) => ({
   ...rest,

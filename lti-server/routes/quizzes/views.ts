@@ -58,6 +58,11 @@ ${problemFor('sensitivity') ? html`<p class="notice error" id="sensitivity-error
 <input type="number" id="sampleSeconds" name="sampleSeconds" min="0.5" max="10" step="0.5" value="${s?.sampleSeconds ?? 1}"
   aria-describedby="sampleSeconds-hint${problemFor('sampleSeconds') ? ' sampleSeconds-error' : ''}" ${problemFor('sampleSeconds') ? html`aria-invalid="true"` : ''}>
 ${problemFor('sampleSeconds') ? html`<p class="notice error" id="sampleSeconds-error">${problemFor('sampleSeconds')}</p>` : ''}
+<label for="retentionDays">Days to keep recordings</label>
+<p class="muted" id="retentionDays-hint">After this many days from the end of an attempt, its recordings, uploaded chunks and flag thumbnails are deleted from storage and a deletion receipt is kept. Flags and events stay.</p>
+<input type="number" id="retentionDays" name="retentionDays" min="1" max="3650" step="1" value="${s?.retentionDays ?? 30}"
+  aria-describedby="retentionDays-hint${problemFor('retentionDays') ? ' retentionDays-error' : ''}" ${problemFor('retentionDays') ? html`aria-invalid="true"` : ''}>
+${problemFor('retentionDays') ? html`<p class="notice error" id="retentionDays-error">${problemFor('retentionDays')}</p>` : ''}
 <label for="policyText">Policy students must acknowledge</label>
 <textarea id="policyText" name="policyText" rows="6" required>${s?.policyText ?? defaultPolicyText}</textarea>
 ${problemFor('policyText') ? html`<p class="notice error">${problemFor('policyText')}</p>` : ''}

@@ -1,0 +1,1 @@
+ALTER TABLE "attempts" ADD COLUMN "idle_finalized_at" timestamp with time zone;

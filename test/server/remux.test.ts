@@ -1,0 +1,105 @@
+// The remux job on real chunks in s3rver: running it twice gives the same result, a segment whose last chunk was
+// cut short still becomes a seekable recording, and an attempt that went idle is finalised without a finish.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { attemptEvents, attempts, chunks, quizzes, recordings } from '../../models/schema.ts';
+import { finalizeIdleAttempts } from '../../lti-server/jobs/idle-finalize.ts';
+import { remuxRecording } from '../../lti-server/jobs/remux-recording.ts';
+import { objectKeys } from '../../lti-server/storage/bucket.ts';
+import { startTestInvigil, type TestInvigil } from '../support/invigil.ts';
+import { makeLiveWebm, sha256, sliceIntoChunks } from '../support/media.ts';
+import { until } from '../support/wait.ts';
+
+let invigil: TestInvigil;
+let quizId: string;
+beforeAll(async () => {
+  invigil = await startTestInvigil();
+  const [quiz] = await invigil.db.insert(quizzes).values({
+    issuer: 'https://lms.test', clientId: 'c', deploymentId: 'd', title: 'Remux', quizUrl: 'https://lms.test/q',
+    settings: { policyText: 'p' } as never, createdBy: 'teacher',
+  }).returning();
+  quizId = quiz.id;
+});
+afterAll(() => invigil?.close());
+
+async function runningAttempt() {
+  const [attempt] = await invigil.db.insert(attempts).values({ quizId, userId: `s-${Math.random()}`, status: 'in_progress', startedAt: new Date(Date.now() - 60_000), lastHeartbeatAt: new Date() }).returning();
+  return attempt.id;
+}
+
+/** Chunks as the extension leaves them: in the bucket under their keys, recorded as uploaded. */
+async function storeChunks(attemptId: string, segment: number, slices: Uint8Array[], segmentStartedAt: Date) {
+  for (const [seq, data] of slices.entries()) {
+    const key = objectKeys.chunk(attemptId, 'webcam', segment, seq);
+    await invigil.bucket.putBytes(key, data, 'video/webm');
+    await invigil.db.insert(chunks).values({ attemptId, stream: 'webcam', segment, seq, objectKey: key, bytes: data.length, sha256: sha256(data), segmentStartedAt, uploaded: true });
+  }
+}
+
+const recordingOf = async (attemptId: string) => (await invigil.db.select().from(recordings).where(eq(recordings.attemptId, attemptId)))[0];
+const gapEvents = (attemptId: string) => invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'recording_gap')));
+
+it('gives the same recording when run twice, and records each gap once', async () => {
+  const attemptId = await runningAttempt();
+  const dir = await mkdtemp(path.join(tmpdir(), 'invigil-remux-'));
+  const first = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 9), 3);
+  const second = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'b.webm'), 6), 2);
+  const started = new Date(Date.now() - 60_000);
+  await storeChunks(attemptId, 0, first, started);
+  await storeChunks(attemptId, 1, second, new Date(started.getTime() + 20_000));
+
+  await remuxRecording({ db: invigil.db, bucket: invigil.bucket }, attemptId, 'webcam');
+  const once = await recordingOf(attemptId);
+  await remuxRecording({ db: invigil.db, bucket: invigil.bucket }, attemptId, 'webcam');
+  const twice = await recordingOf(attemptId);
+  expect(once.status).toBe('ready');
+  expect(twice).toMatchObject({ status: 'ready', objectKey: once.objectKey, bytes: once.bytes, durationMs: once.durationMs, startedAt: once.startedAt });
+  expect(twice.durationMs).toBeGreaterThan(14_000);
+  expect(twice.durationMs).toBeLessThan(16_500);
+  expect(await invigil.bucket.list(`review/${attemptId}/`)).toHaveLength(1);
+  const gaps = await gapEvents(attemptId);
+  expect(gaps).toHaveLength(1);
+  expect(gaps[0].details.summary).toMatch(/^11 s missing/);
+});
+
+it('makes a seekable recording of a segment whose last chunk was cut short', async () => {
+  const attemptId = await runningAttempt();
+  const dir = await mkdtemp(path.join(tmpdir(), 'invigil-truncated-'));
+  const slices = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 12), 4);
+  // The browser died mid-write: the last chunk holds half its bytes.
+  slices[3] = slices[3].subarray(0, Math.floor(slices[3].length / 2));
+  await storeChunks(attemptId, 0, slices, new Date(Date.now() - 30_000));
+  await remuxRecording({ db: invigil.db, bucket: invigil.bucket }, attemptId, 'webcam');
+  const recording = await recordingOf(attemptId);
+  expect(recording.status).toBe('ready');
+  expect(recording.durationMs).toBeGreaterThan(8_000);
+  expect(recording.durationMs).toBeLessThanOrEqual(12_100);
+});
+
+it('finalises an attempt whose uploads and heartbeats stopped, and not one still going', async () => {
+  const idleId = await runningAttempt();
+  const busyId = await runningAttempt();
+  const dir = await mkdtemp(path.join(tmpdir(), 'invigil-idle-'));
+  const slices = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 6), 2);
+  await storeChunks(idleId, 0, slices, new Date(Date.now() - 20 * 60_000));
+  await storeChunks(busyId, 0, slices, new Date(Date.now() - 20 * 60_000));
+  const longAgo = new Date(Date.now() - 15 * 60_000);
+  await invigil.db.update(attempts).set({ lastHeartbeatAt: longAgo }).where(eq(attempts.id, idleId));
+  await invigil.db.update(chunks).set({ createdAt: longAgo }).where(eq(chunks.attemptId, idleId));
+
+  expect(await finalizeIdleAttempts(invigil.db, invigil.queue, 10 * 60_000)).toEqual([idleId]);
+  // Once finalised it is not queued again until new chunks arrive.
+  expect(await finalizeIdleAttempts(invigil.db, invigil.queue, 10 * 60_000)).toEqual([]);
+  const ready = await until('the idle attempt\'s recording', async () => {
+    const r = await recordingOf(idleId);
+    if (r?.status === 'failed') throw new Error(r.error ?? 'remux failed');
+    return r?.status === 'ready' && r;
+  }, 60_000);
+  expect(ready.durationMs).toBeGreaterThan(5_000);
+  expect(await recordingOf(busyId)).toBeUndefined();
+  const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, idleId));
+  expect(attempt.status).toBe('in_progress');
+});
