@@ -12,6 +12,8 @@ export type RecorderStatus = {
   recording: string[];
   pendingChunks: number;
   uploadedChunks: number;
+  /** What the recorder emitted for this attempt, by stream, from the ledger (survives crashes). */
+  emitted: Record<string, { chunks: number; bytes: number }>;
   samples: number;
   /** Recent per-frame detection times (ms) and detection's share of one core. */
   detection: { detectMs: number[]; fullFrameMs: number[]; cpuShare: number };

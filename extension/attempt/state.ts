@@ -30,6 +30,15 @@ export async function saveAttempt(attempt: ActiveAttempt) {
   await browser.storage.local.set({ [key]: attempt });
 }
 
+/** Changes some fields of the stored attempt, keeping the rest (the segment counter above all) as stored. */
+export async function updateAttempt(patch: Partial<ActiveAttempt>) {
+  const stored = await loadAttempt();
+  if (!stored) throw new Error('No attempt is running');
+  const updated = { ...stored, ...patch };
+  await saveAttempt(updated);
+  return updated;
+}
+
 export async function clearAttempt() {
   await browser.storage.local.remove(key);
 }

@@ -6,7 +6,7 @@ import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
 import { ApiError, createAttemptApi, startAttempt } from '../attempt/api.ts';
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
 import type { BackgroundCommand, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
-import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, type ActiveAttempt } from '../attempt/state.ts';
+import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, updateAttempt, type ActiveAttempt } from '../attempt/state.ts';
 import { sendHeartbeat, startTamperEvidence } from '../attempt/tamper-evidence.ts';
 import { withRetry } from '../attempt/api.ts';
 import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '../lockdown/manager.ts';
@@ -118,10 +118,10 @@ async function start(apiBase: string, startToken: string) {
     throw new Error(`Recording could not start: ${recorder.error}`);
   }
   const quizTab = await browser.tabs.create({ url: attempt.quizUrl, active: true });
-  attempt.quizTabId = quizTab.id;
-  await saveAttempt(attempt);
-  await begin(attempt);
-  return attempt;
+  // Merged into what is stored: the recorder start above already moved the segment counter on.
+  const withTab = await updateAttempt({ quizTabId: quizTab.id });
+  await begin(withTab);
+  return withTab;
 }
 
 /** The pre-exam camera check runs in the recorder page, which owns the camera. */

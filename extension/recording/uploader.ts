@@ -1,6 +1,6 @@
 // Drains the outbox oldest first: presigned PUT, then confirm; retries with backoff while offline.
 import { ApiError, withRetry, type AttemptApi } from '../attempt/api.ts';
-import type { Outbox, OutboxChunk } from './outbox.ts';
+import { chunkKey, type Outbox, type OutboxChunk } from './outbox.ts';
 
 async function sha256Hex(blob: Blob) {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
@@ -10,6 +10,8 @@ async function sha256Hex(blob: Blob) {
 export function createUploader(outbox: Outbox, api: AttemptApi, options: { onError?: (message: string) => void } = {}) {
   let draining: Promise<void> | undefined;
   let uploaded = 0;
+  /** Chunks the server refused for good: kept in the outbox (never deleted unconfirmed), no longer retried. */
+  const refused = new Set<string>();
 
   async function upload(chunk: OutboxChunk) {
     const ref = { stream: chunk.stream, segment: chunk.segment, seq: chunk.seq };
@@ -24,13 +26,14 @@ export function createUploader(outbox: Outbox, api: AttemptApi, options: { onErr
   }
 
   async function drain() {
-    for (let chunk = await outbox.oldest(); chunk; chunk = await outbox.oldest()) {
+    for (let chunk = await outbox.oldest(refused); chunk; chunk = await outbox.oldest(refused)) {
       try {
         await upload(chunk);
       } catch (error) {
-        // Permanent refusal (e.g. the attempt is over): keep the chunk, report, and stop trying for now.
-        options.onError?.(`chunk ${chunk.stream}/${chunk.segment}/${chunk.seq} refused: ${(error as Error).message}`);
-        return;
+        // Permanent refusal (the attempt is over, a conflicting chunk): keep it, report it, go on with the others.
+        refused.add(chunkKey(chunk));
+        options.onError?.(`chunk ${chunkKey(chunk)} refused: ${(error as Error).message}`);
+        continue;
       }
       await outbox.remove(chunk);
     }
@@ -42,14 +45,18 @@ export function createUploader(outbox: Outbox, api: AttemptApi, options: { onErr
       draining ??= drain().finally(() => { draining = undefined; });
       return draining;
     },
+    /** Resolves when every chunk is uploaded or refused: a refusal must never keep an attempt from finishing. */
     async flush() {
-      while ((await outbox.count()) > 0) {
+      while ((await outbox.count()) > refused.size) {
         await this.kick();
-        if (!draining && (await outbox.count()) > 0) await new Promise((r) => setTimeout(r, 500));
+        if (!draining && (await outbox.count()) > refused.size) await new Promise((r) => setTimeout(r, 500));
       }
     },
     get uploaded() {
       return uploaded;
+    },
+    get refused() {
+      return refused.size;
     },
   };
 }

@@ -131,7 +131,7 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const uploaded = await invigil.db.select().from(chunks).where(eq(chunks.attemptId, attemptId));
   expect(uploaded.every((c) => c.uploaded && c.segment !== 99)).toBe(true);
   const staleLeft = await outboxPage.evaluate(() => new Promise<number>((resolve) => {
-    const open = indexedDB.open('invigil-outbox', 1);
+    const open = indexedDB.open('invigil-outbox');
     open.onsuccess = () => {
       const count = open.result.transaction('chunks').objectStore('chunks').count(IDBKeyRange.bound(['stale-attempt'], ['stale-attempt', []]));
       count.onsuccess = () => resolve(count.result);

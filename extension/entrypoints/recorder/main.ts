@@ -10,7 +10,7 @@ import { createFrameGrabber } from '../../detection/frame-grabber.ts';
 import { judgeSetup, regionLight, type SetupCheck, type SetupSample } from '../../detection/setup-check.ts';
 import { startSampling } from '../../detection/sampler.ts';
 import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
-import { openOutbox, type Outbox } from '../../recording/outbox.ts';
+import { openOutbox, type LedgerEntry, type Outbox } from '../../recording/outbox.ts';
 import { recordStream } from '../../recording/stream-recorder.ts';
 import { createUploader, type Uploader } from '../../recording/uploader.ts';
 
@@ -84,6 +84,9 @@ async function start(attempt: ActiveAttempt, segment: number) {
   if (session?.attempt.attemptId === attempt.attemptId) return;
   const api = createAttemptApi(attempt);
   const outbox = await openOutbox(attempt.attemptId);
+  // A segment number is never used twice, even if the stored counter was lost in a crash: the ledger remembers.
+  const usedSegments = (await outbox.ledger()).map((e) => e.segment);
+  if (usedSegments.length) segment = Math.max(segment, Math.max(...usedSegments) + 1);
   const s: Session = {
     attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
     uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
@@ -144,11 +147,22 @@ async function stop() {
   show('Recording finished and uploaded.');
 }
 
+function emittedByStream(ledger: LedgerEntry[]) {
+  const totals: RecorderStatus['emitted'] = {};
+  for (const e of ledger) {
+    totals[e.stream] ??= { chunks: 0, bytes: 0 };
+    totals[e.stream].chunks += 1;
+    totals[e.stream].bytes += e.bytes;
+  }
+  return totals;
+}
+
 async function status(): Promise<RecorderStatus> {
   const s = session;
   return {
     recording: s?.recorders.map((r) => r.name) ?? [],
     pendingChunks: s ? await s.outbox.count() : 0,
+    emitted: s ? emittedByStream(await s.outbox.ledger()) : {},
     uploadedChunks: s?.uploader.uploaded ?? 0,
     samples: s?.sampler?.samples ?? 0,
     detection: s?.sampler?.timing ?? { detectMs: [], fullFrameMs: [], cpuShare: 0 },
