@@ -4,12 +4,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectBenchmark } from './groups/detect.ts';
+import { recordingBenchmark } from './groups/recording.ts';
 import { serverBenchmark } from './groups/server.ts';
 
 export type Metrics = Record<string, number>;
 const groups: Record<string, { describe: string; run: () => Promise<Metrics> }> = {
   server: serverBenchmark,
   detect: detectBenchmark,
+  recording: recordingBenchmark,
 };
 
 const resultsFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
@@ -26,7 +28,8 @@ async function main() {
   for (const name of names) {
     console.log(`\n▶ ${name}: ${groups[name].describe}`);
     const metrics = await groups[name].run();
-    for (const [metric, value] of Object.entries(metrics)) all[`${name}.${metric}`] = value;
+    // A metric already named with its own prefix (review.seek_ms) keeps it.
+    for (const [metric, value] of Object.entries(metrics)) all[metric.includes('.') ? metric : `${name}.${metric}`] = value;
   }
   const width = Math.max(...Object.keys(all).map((k) => k.length));
   console.log(`\n${'metric'.padEnd(width)}  value`);

@@ -35,6 +35,8 @@ export const quizSettingsSchema = z.object({
   sampleSeconds: z.number().min(0.5).max(10).default(1),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
+  /** When the camera or the screen share stops mid-attempt: hide the quiz until it is restarted (true), or carry on. */
+  pauseOnStreamLoss: z.boolean().default(false),
   lockdown: lockdownSetting.default({ preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }),
   policyText: z.string().trim().min(1).max(10_000),
   /** Days after an attempt ends before its recordings, chunks and evidence are deleted. */
@@ -52,10 +54,10 @@ export const defaultPolicyText = [
 export const flagTypes = ['phone', 'multiple_people', 'nobody', 'face_not_visible', 'camera_covered_or_dark'] as const;
 export const flagTypeSchema = z.enum(flagTypes);
 export type FlagType = z.infer<typeof flagTypeSchema>;
-/** Flags about the exam's integrity: the extension reports a second display; the server raises the other two. */
-export const integrityFlagTypes = ['multiple_displays', 'heartbeat_lost', 'extension_removed'] as const;
+/** Flags about the exam's integrity: the extension reports a second display and a stopped stream; the server the rest. */
+export const integrityFlagTypes = ['multiple_displays', 'stream_lost', 'heartbeat_lost', 'extension_removed'] as const;
 export type IntegrityFlagType = (typeof integrityFlagTypes)[number];
-const reportedFlagTypeSchema = z.enum([...flagTypes, 'multiple_displays']);
+const reportedFlagTypeSchema = z.enum([...flagTypes, 'multiple_displays', 'stream_lost']);
 export const flagSeverities = ['low', 'medium', 'high'] as const;
 
 /** Why a flag was raised, in terms an instructor and a student can check. */

@@ -3,9 +3,10 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
-import { ApiError, createAttemptApi, startAttempt } from '../attempt/api.ts';
+import { ApiError, createAttemptApi, startAttempt, type AttemptApi } from '../attempt/api.ts';
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
-import type { BackgroundCommand, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
+import type { BackgroundCommand, LostStream, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
+import type { StreamName } from '../../models/contracts.ts';
 import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, updateAttempt, type ActiveAttempt } from '../attempt/state.ts';
 import { sendHeartbeat, startTamperEvidence } from '../attempt/tamper-evidence.ts';
 import { withRetry } from '../attempt/api.ts';
@@ -58,7 +59,7 @@ async function tellRecorder<T>(command: RecorderCommand, timeoutMs = 30_000): Pr
   }
 }
 
-type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: Lockdown; tamper: AbortController };
+type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: Lockdown; tamper: AbortController; lostStreams: Map<StreamName, LostStream>; api: AttemptApi };
 let running: Running | undefined;
 let finishing: Promise<void> | undefined;
 
@@ -67,7 +68,9 @@ const quizPageLockdown = () => running && {
   quizTabId: running.attempt.quizTabId!,
   pageRules: running.lockdown.chosen.filter((r) => pageRuleNames.includes(r)),
   labels: running.lockdown.chosen.map((r) => lockdownRuleLabels[r]),
+  lostStreams: [...running.lostStreams.values()],
   report: running.events.report,
+  restartStream: (stream: StreamName) => void restartStream(stream),
   end: () => void finish('ended from the quiz page'),
 };
 
@@ -79,11 +82,50 @@ async function begin(attempt: ActiveAttempt) {
     flag: (flag) => void withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch(() => {}),
   });
   const tamper = new AbortController();
-  running = { attempt, events, lockdown, tamper };
+  running = { attempt, events, lockdown, tamper, lostStreams: new Map(), api };
   startTamperEvidence(tamper.signal, attempt, api, () => void endLocally('the server says the attempt is no longer running'));
   await quizPages.begin(attempt.quizTabId!);
   const rules = activeRules(running);
   events.report('lockdown_started', { rules: rules.join(','), summary: `Lockdown started: ${rules.join(', ') || 'no rules'}.` });
+}
+
+const streamNames: Record<StreamName, string> = { webcam: 'webcam', screen: 'screen share' };
+
+/** A stream ended by itself: the student is told at once (the quiz may pause), and the stop is flagged. */
+function streamEnded(stream: StreamName, at: number) {
+  if (!running || running.lostStreams.has(stream)) return;
+  const pause = running.attempt.settings.pauseOnStreamLoss;
+  running.lostStreams.set(stream, { stream, since: at, pause });
+  running.events.report('stream_ended', { stream, summary: `The ${streamNames[stream]} stopped (camera unplugged, permission withdrawn or sharing stopped)${pause ? '; the quiz was hidden until it restarted' : ''}.` });
+  reportStreamFlag(stream, at, at);
+  quizPages.streams([...running.lostStreams.values()]);
+}
+
+function reportStreamFlag(stream: StreamName, startedAt: number, endedAt: number) {
+  const api = running?.api;
+  if (!api) return;
+  void withRetry(() => api.flags([{
+    id: `stream-lost-${stream}-${startedAt}`, type: 'stream_lost', severity: 'medium', startedAt, endedAt,
+    explanation: { model: 'browser media track', thresholds: {}, scores: [], samples: 1, samplesHeld: 1, summary: `The ${streamNames[stream]} stopped recording.` },
+  }]), { maxDelayMs: 10_000 }).catch(() => {});
+}
+
+/** The student asked to restart a stopped stream: it records again in a new segment. */
+async function restartStream(stream: StreamName) {
+  const lost = running?.lostStreams.get(stream);
+  if (!running || !lost) return;
+  const answer = await tellRecorder<{ ok: boolean; error?: string }>({ target: 'recorder', type: 'restart-stream', stream, segment: await takeSegmentNumber() }, 60_000)
+    .catch((error: Error) => ({ ok: false, error: error.message }));
+  if (!running) return;
+  if (!answer.ok) {
+    running.lostStreams.set(stream, { ...lost, error: answer.error ?? 'it could not be opened' });
+  } else {
+    running.lostStreams.delete(stream);
+    const now = Date.now();
+    running.events.report('stream_restarted', { stream, summary: `The ${streamNames[stream]} recorded again after ${Math.round((now - lost.since) / 1000)} s.` });
+    reportStreamFlag(stream, lost.since, now);
+  }
+  quizPages.streams([...running.lostStreams.values()]);
 }
 
 /** Background rules that started, and the page rules the quiz page runs. */
@@ -195,6 +237,7 @@ export default defineBackground(() => {
           .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: activeRules(running) } : null, recorder }));
       }
       if (m.type === 'recorder-error') running?.events.report('recorder_error', { message: m.message });
+      if (m.type === 'stream-ended') streamEnded(m.stream, m.at);
       if (m.type === 'keepalive') return Promise.resolve({ alive: true });
     }
     return undefined;

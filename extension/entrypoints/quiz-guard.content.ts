@@ -2,7 +2,7 @@
 // overlay there, forwards what they report to the background, and lifts them when the attempt ends.
 import { browser, type Browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { lockdownActiveKey, quizGuardPortName, type QuizGuardFromPage, type QuizGuardToPage } from '../attempt/messages.ts';
+import { lockdownActiveKey, quizGuardPortName, type LostStream, type QuizGuardFromPage, type QuizGuardToPage } from '../attempt/messages.ts';
 import { showOverlay } from '../lockdown/overlay.ts';
 import { startPageLockdown } from '../lockdown/page-manager.ts';
 import '../lockdown/page-rules/index.ts';
@@ -12,7 +12,9 @@ export default defineContentScript({
   runAt: 'document_start',
   main() {
     let port: Browser.runtime.Port | undefined;
-    let guard: { stop(): void; overlay: { remove(): void } } | undefined;
+    type Overlay = ReturnType<typeof showOverlay>;
+    let guard: { stop(): void; overlay?: Overlay } | undefined;
+    let lostStreams: LostStream[] = [];
     // Reports made while the background restarts wait here.
     const unsent: QuizGuardFromPage[] = [];
 
@@ -22,16 +24,24 @@ export default defineContentScript({
     };
     const release = () => {
       guard?.stop();
-      guard?.overlay.remove();
+      guard?.overlay?.remove();
       guard = undefined;
     };
     const onMessage = (message: unknown) => {
       const m = message as QuizGuardToPage;
       if (m.type === 'release') return release();
+      if (m.type === 'lockdown' || m.type === 'streams') {
+        lostStreams = m.lostStreams;
+        guard?.overlay?.streams(lostStreams);
+      }
       if (m.type === 'lockdown' && !guard) {
         const lockdown = startPageLockdown(m.pageRules, { report: (event, details) => send({ type: 'event', event, details }) });
-        const onDocument = () => showOverlay({ labels: m.labels, onEnd: () => send({ type: 'end' }) });
-        guard = { stop: lockdown.stop, overlay: document.body ? onDocument() : { remove() {} } };
+        const onDocument = () => {
+          const overlay = showOverlay({ labels: m.labels, onEnd: () => send({ type: 'end' }), onRestart: (stream) => send({ type: 'restart-stream', stream }) });
+          overlay.streams(lostStreams);
+          return overlay;
+        };
+        guard = { stop: lockdown.stop, overlay: document.body ? onDocument() : undefined };
         if (!document.body) {
           document.addEventListener('DOMContentLoaded', () => { if (guard) guard.overlay = onDocument(); }, { once: true });
         }

@@ -1,6 +1,12 @@
 // The bar every quiz page shows while lockdown runs: that proctoring is on, which rules apply, and a way to end the
-// attempt (with a confirmation step). In a shadow root, so the LMS's styles and ours never mix.
-export function showOverlay(options: { labels: string[]; onEnd: () => void }) {
+// attempt (with a confirmation step). When the camera or screen share stops, it says so at once with a way to restart
+// it, and hides the quiz meanwhile if the quiz asks. In a shadow root, so the LMS's styles and ours never mix.
+import type { StreamName } from '../../models/contracts.ts';
+import type { LostStream } from '../attempt/messages.ts';
+
+const streamNames: Record<StreamName, string> = { webcam: 'camera', screen: 'screen share' };
+
+export function showOverlay(options: { labels: string[]; onEnd: () => void; onRestart: (stream: StreamName) => void }) {
   const host = document.createElement('invigil-overlay');
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `<style>
@@ -13,15 +19,25 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void }) {
   button.end { background: #fff; color: #12263f; }
   button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
   ul { flex-basis: 100%; margin: .25rem 0 0; padding-left: 1.25rem; }
+  .lost { flex-basis: 100%; background: #ffdd57; color: #1b1f24; padding: .5rem; border-radius: 4px; }
+  .lost button { border-color: #1b1f24; color: #1b1f24; margin-left: .5rem; }
+  .pause { position: fixed; inset: 0; z-index: 2147483646; background: #12263f; color: #fff; display: flex; flex-direction: column;
+    align-items: center; justify-content: center; gap: 1rem; font: 18px/1.5 system-ui, sans-serif; text-align: center; padding: 2rem; }
+  .pause button { font-size: 18px; background: #fff; color: #12263f; }
   [hidden] { display: none !important; }
 </style>
+<div class="pause" hidden role="alertdialog" aria-modal="true" aria-labelledby="pause-text">
+  <p id="pause-text"></p>
+  <button type="button" class="restart-paused">Restart</button>
+</div>
 <div class="bar" role="region" aria-label="Invigil proctoring">
-  <strong>Proctoring is on: the browser is locked to this quiz.</strong>
+  <strong>${options.labels.length ? 'Proctoring is on: the browser is locked to this quiz.' : 'Proctoring is on: this attempt is recorded.'}</strong>
   <button type="button" class="rules" aria-expanded="false" aria-controls="rules">Show the rules</button>
   <button type="button" class="end">End attempt</button>
   <span class="confirm" hidden role="alert">End the proctored attempt now? Recording stops and the lockdown is lifted.
     <button type="button" class="yes">Yes, end it</button> <button type="button" class="no">Keep going</button></span>
   <ul id="rules" hidden></ul>
+  <div class="lost" role="alert" hidden><span class="lost-text"></span> <button type="button" class="restart">Restart</button></div>
 </div>`;
   const list = root.querySelector('ul')!;
   list.append(...options.labels.map((label) => Object.assign(document.createElement('li'), { textContent: label })));
@@ -47,6 +63,36 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void }) {
     confirm.textContent = 'Ending the attempt: uploading the rest of the recording…';
     options.onEnd();
   });
+  const lost = root.querySelector<HTMLElement>('.lost')!;
+  const pause = root.querySelector<HTMLElement>('.pause')!;
+  let first: LostStream | undefined;
+  for (const button of root.querySelectorAll<HTMLButtonElement>('button.restart, button.restart-paused')) {
+    button.addEventListener('click', () => {
+      if (!first) return;
+      button.disabled = true;
+      button.textContent = 'Restarting…';
+      options.onRestart(first.stream);
+    });
+  }
   document.documentElement.append(host);
-  return { remove: () => host.remove() };
+  return {
+    remove: () => host.remove(),
+    /** Shows the streams that stopped (none: hides the warning and uncovers the quiz). */
+    streams(list: LostStream[]) {
+      first = list[0];
+      const wasPaused = !pause.hidden;
+      lost.hidden = !first;
+      pause.hidden = !list.some((l) => l.pause);
+      if (!first) return;
+      const what = list.map((l) => streamNames[l.stream]).join(' and ');
+      const text = `Your ${what} stopped recording${first.error ? ` and could not restart: ${first.error}` : ''}. Restart it to go on with the quiz.`;
+      root.querySelector('.lost-text')!.textContent = text;
+      root.querySelector('#pause-text')!.textContent = `${text} The quiz is hidden until it records again; your answers are kept.`;
+      for (const button of root.querySelectorAll<HTMLButtonElement>('button.restart, button.restart-paused')) {
+        button.disabled = false;
+        button.textContent = `Restart the ${streamNames[first.stream]}`;
+      }
+      if (!pause.hidden && !wasPaused) root.querySelector<HTMLButtonElement>('button.restart-paused')!.focus();
+    },
+  };
 }

@@ -11,6 +11,7 @@ const flagLabels: Record<string, string> = {
   face_not_visible: 'Face not visible',
   camera_covered_or_dark: 'Camera dark or covered',
   multiple_displays: 'More than one display',
+  stream_lost: 'Camera or screen share stopped',
   heartbeat_lost: 'Extension went silent',
   extension_removed: 'Extension removed',
 };

@@ -9,7 +9,7 @@ import { webcamClip } from './media.ts';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromeBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 
-export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[] }) {
+export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[]; fakeDevice?: string }) {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'invigil-chromium-'));
   const browser: Browser = await puppeteer.launch({
     executablePath: chromiumPath,
@@ -20,7 +20,8 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      // fakeDevice: Chromium's fake-device options, e.g. display-media-type=browser (a tab share).
+      `--use-fake-device-for-media-stream${options.fakeDevice ? `=${options.fakeDevice}` : ''}`, '--use-fake-ui-for-media-stream',
       `--use-file-for-fake-video-capture=${webcamClip(options.clip)}`,
       ...(options.extraArgs ?? []),
     ],

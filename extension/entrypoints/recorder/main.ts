@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.ts';
 import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
+import type { StreamName } from '../../../models/contracts.ts';
 import type { ActiveAttempt } from '../../attempt/state.ts';
 import { loadExtensionDetector } from '../../detection/browser-models.ts';
 import { defaultThresholds, thresholdsFor, type Detector, type Thresholds } from '../../detection/detector.ts';
@@ -11,6 +12,7 @@ import { judgeSetup, regionLight, type SetupCheck, type SetupSample } from '../.
 import { startSampling } from '../../detection/sampler.ts';
 import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
 import { openOutbox, type LedgerEntry, type Outbox } from '../../recording/outbox.ts';
+import { captureEntireScreen } from '../../recording/screen-share.ts';
 import { recordStream } from '../../recording/stream-recorder.ts';
 import { createUploader, type Uploader } from '../../recording/uploader.ts';
 
@@ -26,6 +28,11 @@ type Session = {
   detection: AbortController;
   tracker?: ReturnType<typeof createFlagTracker>;
   sampler?: ReturnType<typeof startSampling>;
+  /** Stops the current sampler only (a restarted webcam gets a new one). */
+  samplerStop?: AbortController;
+  detector?: Detector;
+  /** Where each stream's chunks go, by segment. */
+  onChunk?: (stream: StreamName, segment: number) => (c: { seq: number; blob: Blob; segmentStartedAt: number }) => Promise<void>;
   keepalive: ReturnType<typeof setInterval>;
   flagsRaised: number;
   lastError?: string;
@@ -69,17 +76,6 @@ function show(text: string) {
   console.info(`[invigil recorder] ${text}`);
 }
 
-async function captureScreen(): Promise<MediaStream> {
-  const stream = await navigator.mediaDevices.getDisplayMedia({ video: { displaySurface: 'monitor' } as MediaTrackConstraints, audio: false });
-  const surface = stream.getVideoTracks()[0]?.getSettings().displaySurface;
-  // Only the entire screen shows what the student sees; a tab or window share would hide the rest.
-  if (surface && surface !== 'monitor') {
-    stream.getTracks().forEach((t) => t.stop());
-    throw new Error('Share your entire screen, not a window or a tab.');
-  }
-  return stream;
-}
-
 async function start(attempt: ActiveAttempt, segment: number) {
   if (session?.attempt.attemptId === attempt.attemptId) return;
   const api = createAttemptApi(attempt);
@@ -98,18 +94,24 @@ async function start(attempt: ActiveAttempt, segment: number) {
   };
   session = s;
   void s.uploader.kick(); // chunks left from before a crash go first
-  const onChunk = (stream: 'webcam' | 'screen') => async (c: { seq: number; blob: Blob; segmentStartedAt: number }) => {
-    await outbox.put({ attemptId: attempt.attemptId, stream, segment, seq: c.seq, segmentStartedAt: c.segmentStartedAt, blob: c.blob, createdAt: Date.now() });
+  s.onChunk = (stream, chunkSegment) => async (c) => {
+    await outbox.put({ attemptId: attempt.attemptId, stream, segment: chunkSegment, seq: c.seq, segmentStartedAt: c.segmentStartedAt, blob: c.blob, createdAt: Date.now() });
     void s.uploader.kick();
   };
   show('Opening the webcam…');
-  const webcam = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: false });
-  if (attempt.settings.recordWebcam) s.recorders.push(recordStream(webcam.clone(), { name: 'webcam', segment, onChunk: onChunk('webcam') }));
-  if (attempt.settings.recordScreen) s.recorders.push(recordStream(await captureScreen(), { name: 'screen', segment, onChunk: onChunk('screen') }));
+  const webcam = await openWebcam();
+  watchEnded(s, 'webcam', webcam);
+  if (attempt.settings.recordWebcam) s.recorders.push(recordStream(webcam.clone(), { name: 'webcam', segment, onChunk: s.onChunk('webcam', segment) }));
+  if (attempt.settings.recordScreen) {
+    const screen = await captureEntireScreen();
+    watchEnded(s, 'screen', screen);
+    s.recorders.push(recordStream(screen, { name: 'screen', segment, onChunk: s.onChunk('screen', segment) }));
+  }
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
   const detector = await detectorFor(thresholdsFor(attempt.settings.sensitivity ?? 'normal'));
+  s.detector = detector;
   const withEvidence = new Set<string>();
   const sendFlag = async (flag: RaisedFlag) => {
     // The first report of a flag carries a thumbnail of the frame where it began; later reports only update it.
@@ -128,8 +130,46 @@ async function start(attempt: ActiveAttempt, segment: number) {
   // Flags still open are reported as they grow, so a crash cannot lose them (the server keeps one per id).
   const reportOpen = setInterval(() => s.tracker?.openFlags().forEach((f) => void sendFlag(f)), 5000);
   s.detection.signal.addEventListener('abort', () => clearInterval(reportOpen));
-  s.sampler = startSampling(webcam, detector, s.tracker, s.detection.signal, (attempt.settings.sampleSeconds ?? 1) * 1000);
+  sampleWebcam(s, webcam);
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
+}
+
+const openWebcam = () => navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: false });
+
+function sampleWebcam(s: Session, webcam: MediaStream) {
+  if (!s.detector || !s.tracker) return;
+  s.samplerStop?.abort();
+  s.samplerStop = new AbortController();
+  s.sampler = startSampling(webcam, s.detector, s.tracker, AbortSignal.any([s.detection.signal, s.samplerStop.signal]), (s.attempt.settings.sampleSeconds ?? 1) * 1000);
+}
+
+/**
+ * A stream that ends by itself (camera unplugged, permission withdrawn, screen sharing stopped) closes its recording
+ * (its chunks are kept) and tells the background, which tells the student and flags it.
+ */
+function watchEnded(s: Session, name: StreamName, stream: MediaStream) {
+  const track = stream.getVideoTracks()[0];
+  track?.addEventListener('ended', () => {
+    if (session !== s || s.detection.signal.aborted) return;
+    const at = Date.now();
+    show(`The ${name} stopped.`);
+    const index = s.recorders.findIndex((r) => r.name === name);
+    if (index >= 0) void s.recorders.splice(index, 1)[0].stop();
+    if (name === 'webcam') s.samplerStop?.abort();
+    void browser.runtime.sendMessage({ target: 'background', type: 'stream-ended', stream: name, at }).catch(() => {});
+  }, { once: true });
+}
+
+/** Opens the stream again and records it in a new segment. */
+async function restartStream(name: StreamName, segment: number) {
+  const s = session;
+  if (!s?.onChunk) throw new Error('Nothing is recording.');
+  const stream = name === 'webcam' ? await openWebcam() : await captureEntireScreen();
+  watchEnded(s, name, stream);
+  if (name === 'webcam') sampleWebcam(s, stream);
+  const wanted = name === 'webcam' ? s.attempt.settings.recordWebcam : s.attempt.settings.recordScreen;
+  if (wanted) s.recorders.push(recordStream(name === 'webcam' ? stream.clone() : stream, { name, segment, onChunk: s.onChunk(name, segment) }));
+  show(`The ${name} is back: recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 }
 
 async function stop() {
@@ -184,6 +224,7 @@ browser.runtime.onMessage.addListener((message: unknown) => {
   }
   if (m.type === 'stop') return (starting ?? Promise.resolve()).then(stop).then(() => ({ ok: true }));
   if (m.type === 'status') return status();
+  if (m.type === 'restart-stream') return restartStream(m.stream, m.segment).then(() => ({ ok: true }), (error: Error) => ({ ok: false, error: error.message }));
   if (m.type === 'check') return checkSetup().then((check) => ({ ok: true, check }), (error: Error) => ({ ok: false, error: error.message }));
   return undefined;
 });
