@@ -136,6 +136,21 @@ export const chunks = pgTable('chunks', {
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.attemptId, t.stream, t.segment, t.seq] })]);
 
+/**
+ * Consecutive chunks of one segment joined into one object while the attempt runs, so finalising a long recording
+ * reads a few large objects instead of a thousand small ones. The chunks stay as they were.
+ */
+export const chunkRuns = pgTable('chunk_runs', {
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  stream: text('stream').notNull(),
+  segment: integer('segment').notNull(),
+  firstSeq: integer('first_seq').notNull(),
+  lastSeq: integer('last_seq').notNull(),
+  objectKey: text('object_key').notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.attemptId, t.stream, t.segment, t.firstSeq] })]);
+
 export const recordingStatuses = ['processing', 'ready', 'failed', 'deleted'] as const;
 export type RecordingStatus = (typeof recordingStatuses)[number];
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { attempts, chunks, quizzes } from '../../models/schema.ts';
+import { compactChunks } from '../../lti-server/jobs/compact-chunks.ts';
 import { remuxRecording } from '../../lti-server/jobs/remux-recording.ts';
 import { objectKeys, presignSeconds } from '../../lti-server/storage/bucket.ts';
 import { timesliceMs } from '../../models/recording.ts';
@@ -51,8 +52,8 @@ async function bitratesOnTheSameCamera(pageUrl: string) {
   }
 }
 
-/** A live WebM of `minutes`, sliced at keyframe-free byte offsets into timeslice-sized chunks, stored as uploaded. */
-async function longRecording(invigil: TestInvigil, work: string, minutes: number) {
+/** A live WebM of `minutes`, sliced into timeslice-sized chunks as the recorder emits them, stored as uploaded and compacted. */
+export async function longRecording(invigil: TestInvigil, work: string, minutes: number) {
   const oneMinute = await makeLiveWebm(path.join(work, 'minute.webm'), 60);
   const long = path.join(work, 'long.webm');
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', String(minutes - 1), '-i', oneMinute, '-c', 'copy', '-f', 'webm', '-live', '1', long]);
@@ -72,6 +73,8 @@ async function longRecording(invigil: TestInvigil, work: string, minutes: number
     rows.push({ attemptId: attempt.id, stream: 'webcam', segment: 0, seq, objectKey: key, bytes: data.length, sha256: sha256(data), segmentStartedAt: started, uploaded: true });
   }
   for (let i = 0; i < rows.length; i += 500) await invigil.db.insert(chunks).values(rows.slice(i, i + 500));
+  // What the compaction jobs did while the attempt ran: consecutive chunks joined into five-minute runs.
+  await compactChunks({ db: invigil.db, bucket: invigil.bucket }, { attemptId: attempt.id, stream: 'webcam', segment: 0 });
   return { attemptId: attempt.id, chunks: rows.length, bytes: bytes.length };
 }
 

@@ -4,12 +4,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { chunks, recordings } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import type { Bucket } from '../storage/bucket.ts';
+import { compactChunks, runChunks } from './compact-chunks.ts';
 import { remuxRecording } from './remux-recording.ts';
 import { applyRetention } from './retention.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', retention: 'apply-retention' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention' } as const;
 
 export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean }) {
   const { db, bucket } = options;
@@ -34,6 +35,9 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     await boss.work<{ attemptId: string; stream: string }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       await remuxRecording({ db, bucket }, job.data.attemptId, job.data.stream);
     });
+    await boss.work<{ attemptId: string; stream: string; segment: number }>(queues.compact, { pollingIntervalSeconds: 2 }, async ([job]) => {
+      await compactChunks({ db, bucket }, job.data);
+    });
     await boss.work(queues.retention, async () => {
       const receipts = await applyRetention({ db, bucket });
       if (receipts.length) console.log(`[retention] deleted the media of ${receipts.length} attempt(s)`);
@@ -46,6 +50,12 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     boss,
     async finalizeAttempt(attemptId: string) {
       await boss.send(queues.finalize, { attemptId }, { singletonKey: attemptId, retryLimit: 3 });
+    },
+    /** After each chunk: every run's worth, ask for the segment's chunks to be joined (one job at a time per segment). */
+    async chunkKept(ref: { attemptId: string; stream: string; segment: number; seq: number }) {
+      if ((ref.seq + 1) % runChunks !== 0) return;
+      const { seq: _seq, ...segment } = ref;
+      await boss.send(queues.compact, segment, { singletonKey: `${ref.attemptId}:${ref.stream}:${ref.segment}`, retryLimit: 3, retryDelay: 10 });
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };

@@ -13,6 +13,7 @@ import { attemptEvents, chunks, recordings } from '../../models/schema.ts';
 import { timesliceMs } from '../../models/recording.ts';
 import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
+import { fetchInOrder, segmentSources } from './chunk-sources.ts';
 
 const run = promisify(execFile);
 
@@ -89,10 +90,9 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
     for (const segment of segments) {
       const raw = path.join(work, `segment-${segment}.raw.webm`);
       const out = createWriteStream(raw);
-      for (const chunk of rows.filter((r) => r.segment === segment)) {
-        for await (const part of await bucket.getStream(chunk.objectKey)) {
-          if (!out.write(part)) await once(out, 'drain');
-        }
+      const sources = await segmentSources(db, rows.filter((r) => r.segment === segment));
+      for await (const bytes of fetchInOrder(sources, (key) => bucket.getBytes(key))) {
+        if (!out.write(bytes)) await once(out, 'drain');
       }
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       const file = path.join(work, `segment-${segment}.webm`);

@@ -60,6 +60,10 @@ export function createBucket(config: Config['s3'], endpoint = config.endpoint) {
         throw error;
       }
     },
+    async getBytes(key: string): Promise<Uint8Array> {
+      const object = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
+      return object.Body!.transformToByteArray();
+    },
     async getStream(key: string): Promise<Readable> {
       const object = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
       return object.Body as Readable;
@@ -98,6 +102,9 @@ export const objectKeys = {
   chunk: (attemptId: string, stream: string, segment: number, seq: number) =>
     `chunks/${attemptId}/${stream}/${String(segment).padStart(4, '0')}/${String(seq).padStart(6, '0')}.webm`,
   chunkPrefix: (attemptId: string, stream: string) => `chunks/${attemptId}/${stream}/`,
+  /** Under the attempt's chunk prefix, so retention deletes it with the chunks. */
+  chunkRun: (attemptId: string, stream: string, segment: number, firstSeq: number, lastSeq: number) =>
+    `chunks/${attemptId}/${stream}/${String(segment).padStart(4, '0')}/run-${String(firstSeq).padStart(6, '0')}-${String(lastSeq).padStart(6, '0')}.webm`,
   review: (attemptId: string, stream: string) => `review/${attemptId}/${stream}.webm`,
   evidence: (attemptId: string, flagId: string) => `evidence/${attemptId}/${flagId}.jpg`,
   /** Every prefix that holds an object of this attempt. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { attemptEvents, attempts, chunks, quizzes, recordings } from '../../models/schema.ts';
+import { attemptEvents, attempts, chunkRuns, chunks, quizzes, recordings } from '../../models/schema.ts';
+import { compactChunks } from '../../lti-server/jobs/compact-chunks.ts';
 import { finalizeIdleAttempts } from '../../lti-server/jobs/idle-finalize.ts';
 import { remuxRecording } from '../../lti-server/jobs/remux-recording.ts';
 import { objectKeys } from '../../lti-server/storage/bucket.ts';
@@ -63,6 +64,31 @@ it('gives the same recording when run twice, and records each gap once', async (
   const gaps = await gapEvents(attemptId);
   expect(gaps).toHaveLength(1);
   expect(gaps[0].details.summary).toMatch(/^11 s missing/);
+});
+
+it('joins consecutive chunks into runs while the attempt runs, and remuxes the same recording from them', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'invigil-runs-'));
+  const slices = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 15), 7);
+  const started = new Date(Date.now() - 60_000);
+  const plain = await runningAttempt();
+  const compacted = await runningAttempt();
+  await storeChunks(plain, 0, slices, started);
+  // Chunk 5 has not arrived yet (offline): runs stop before the gap.
+  await storeChunks(compacted, 0, slices, started);
+  await invigil.db.update(chunks).set({ uploaded: false }).where(and(eq(chunks.attemptId, compacted), eq(chunks.seq, 5)));
+  const deps = { db: invigil.db, bucket: invigil.bucket };
+  expect(await compactChunks(deps, { attemptId: compacted, stream: 'webcam', segment: 0 }, 2)).toBe(2);
+  expect(await compactChunks(deps, { attemptId: compacted, stream: 'webcam', segment: 0 }, 2)).toBe(0);
+  await invigil.db.update(chunks).set({ uploaded: true }).where(and(eq(chunks.attemptId, compacted), eq(chunks.seq, 5)));
+  expect(await compactChunks(deps, { attemptId: compacted, stream: 'webcam', segment: 0 }, 2)).toBe(1);
+  const runs = await invigil.db.select().from(chunkRuns).where(eq(chunkRuns.attemptId, compacted));
+  expect(runs.map((r) => [r.firstSeq, r.lastSeq])).toEqual([[0, 1], [2, 3], [4, 5]]);
+  expect(runs.reduce((sum, r) => sum + r.bytes, 0)).toBe(slices.slice(0, 6).reduce((sum, c) => sum + c.length, 0));
+
+  await remuxRecording(deps, plain, 'webcam');
+  await remuxRecording(deps, compacted, 'webcam');
+  const [a, b] = [await recordingOf(plain), await recordingOf(compacted)];
+  expect(b).toMatchObject({ status: 'ready', bytes: a.bytes, durationMs: a.durationMs });
 });
 
 it('makes a seekable recording of a segment whose last chunk was cut short', async () => {

@@ -14,7 +14,7 @@ import { objectKeys, presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
-export function recordingApi({ db, tokens, bucket }: RouteContext) {
+export function recordingApi({ db, tokens, bucket, queue }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 600, key: (req) => String(req.params.attemptId) });
   const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
@@ -50,6 +50,7 @@ export function recordingApi({ db, tokens, bucket }: RouteContext) {
     if (!stored) throw conflict('The chunk has not arrived in storage; upload it again.');
     if (stored.bytes !== chunk.bytes) throw conflict(`The stored chunk has ${stored.bytes} bytes, not ${chunk.bytes}; upload it again.`);
     await db.update(chunks).set({ uploaded: true }).where(where);
+    await queue.chunkKept({ attemptId: attempt.id, ...ref });
     res.json({ kept: true });
   });
   return router;
