@@ -14,6 +14,7 @@ import type { RouteContext } from './routes/context.ts';
 import { eventApi } from './routes/events/index.ts';
 import { flagApi } from './routes/flags/index.ts';
 import { quizPages } from './routes/quizzes/index.ts';
+import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
@@ -45,7 +46,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
     next();
   });
   ext.use(express.json({ limit: extensionBodyLimit }));
-  ext.use(attemptApi(context), eventApi(context), flagApi(context), recordingApi(context));
+  ext.use(attemptApi(context), eventApi(context), flagApi(context), recordingApi(context), bandwidthApi(context));
   ext.use((_req, _res, next) => next(Object.assign(new Error('No such endpoint.'), { status: 404 })));
   ext.use(errorHandler('json'));
   app.use('/ext', ext);

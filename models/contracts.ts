@@ -136,6 +136,13 @@ export type StartAttemptResponse = {
   attemptToken: string;
   attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[]; removalUrl: string };
 };
+export const bandwidthBody = z.object({
+  /** Bytes of the probe upload and how long it took, as the extension measured it. */
+  bytes: z.number().int().min(1024).max(1024 * 1024),
+  elapsedMs: z.number().min(1).max(120_000),
+});
+export type BandwidthInput = z.infer<typeof bandwidthBody>;
+
 export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
 
 export { bridgeSource, type BridgeMessage } from './bridge.ts';

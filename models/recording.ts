@@ -2,3 +2,34 @@
 
 /** How much recording one chunk holds: the recorder's timeslice. */
 export const timesliceMs = 3000;
+
+/**
+ * The bandwidth ladder: before recording starts, an upload check picks the richest rung the connection carries with
+ * room to spare. Each rung says what the recorder records; the rung is kept on the attempt and shown on the review.
+ */
+export const recordingRungs = ['full', 'reduced', 'snapshots'] as const;
+export type RecordingRung = (typeof recordingRungs)[number];
+
+export type RungSettings = {
+  /** Minimum measured upload, kbit/s, for this rung. */
+  minKbps: number;
+  webcam: { width: number; height: number; frameRate: number; bitsPerSecond: number };
+  screen: { frameRate: number; bitsPerSecond: number };
+  /** Snapshots: one still every this many ms instead of video. */
+  snapshotEveryMs?: number;
+  label: string;
+};
+
+export const rungs: Record<RecordingRung, RungSettings> = {
+  full: { minKbps: 1200, webcam: { width: 640, height: 480, frameRate: 15, bitsPerSecond: 300_000 }, screen: { frameRate: 5, bitsPerSecond: 350_000 }, label: 'full video' },
+  reduced: { minKbps: 350, webcam: { width: 320, height: 240, frameRate: 10, bitsPerSecond: 100_000 }, screen: { frameRate: 2, bitsPerSecond: 120_000 }, label: 'reduced video (low bandwidth)' },
+  snapshots: { minKbps: 0, webcam: { width: 320, height: 240, frameRate: 1, bitsPerSecond: 40_000 }, screen: { frameRate: 1, bitsPerSecond: 50_000 }, snapshotEveryMs: 5000, label: 'snapshots only (very low bandwidth)' },
+};
+
+/** The richest rung whose need the measured upload meets. */
+export function rungFor(kbps: number): RecordingRung {
+  return recordingRungs.find((r) => kbps >= rungs[r].minKbps) ?? 'snapshots';
+}
+
+/** Bytes the extension uploads to measure the connection. */
+export const bandwidthProbeBytes = 256 * 1024;

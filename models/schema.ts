@@ -4,6 +4,7 @@ import {
   bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
+import type { RecordingRung } from './recording.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -87,6 +88,9 @@ export const attempts = pgTable('attempts', {
   heartbeatCounter: integer('heartbeat_counter').notNull().default(0),
   /** Hash of the key in the extension's uninstall URL: opening it reports the extension removed mid-attempt. */
   removalKeyHash: text('removal_key_hash'),
+  /** Upload speed measured before recording started (kbit/s), and the recording rung it chose. */
+  bandwidthKbps: integer('bandwidth_kbps'),
+  recordingRung: text('recording_rung').$type<RecordingRung>(),
   /** When the recording was last finalised because the attempt went idle (no uploads, no heartbeats). */
   idleFinalizedAt: timestamp('idle_finalized_at', { withTimezone: true }),
   /** When the retention job deleted this attempt's recordings, chunks and evidence from the bucket. */

@@ -2,6 +2,7 @@
 import type {
   AttemptEventInput, ChunkUploadResponse, FlagInput, HeartbeatInput, StartAttemptResponse, StreamName,
 } from '../../models/contracts.ts';
+import type { RecordingRung } from '../../models/recording.ts';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -40,6 +41,19 @@ export function createAttemptApi(credentials: { apiBase: string; attemptId: stri
       call<ChunkUploadResponse>('/chunks', chunk),
     chunkComplete: (chunk: { stream: StreamName; segment: number; seq: number }) => call<{ kept: true }>('/chunks/complete', chunk),
     finish: () => call<{ status: string }>('/finish'),
+    /** Times an upload of `bytes` random bytes, reports it, and returns the rung the server chose. */
+    async bandwidth(bytes: number) {
+      // Random bytes, so no proxy can compress them away (getRandomValues fills at most 64 KiB at a time).
+      const probe = new Uint8Array(bytes);
+      for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(probe.subarray(i, Math.min(bytes, i + 65_536)));
+      const started = performance.now();
+      const response = await fetch(`${base}/bandwidth-probe`, {
+        method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${credentials.attemptToken}` }, body: probe,
+      });
+      if (!response.ok) throw new ApiError(response.status, `bandwidth probe: HTTP ${response.status}`);
+      await response.arrayBuffer();
+      return call<{ kbps: number; rung: RecordingRung }>('/bandwidth', { bytes, elapsedMs: Math.max(1, performance.now() - started) });
+    },
   };
 }
 export type AttemptApi = ReturnType<typeof createAttemptApi>;

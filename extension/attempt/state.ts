@@ -1,6 +1,7 @@
 // The running attempt, kept in extension storage so a restarted service worker or recorder page picks it up.
 import { browser } from 'wxt/browser';
 import type { FlagType, QuizSettings } from '../../models/contracts.ts';
+import type { RecordingRung } from '../../models/recording.ts';
 
 export type ActiveAttempt = {
   apiBase: string;
@@ -13,6 +14,8 @@ export type ActiveAttempt = {
   /** Flag types turned off for this student (an accommodation). */
   disabledFlags: FlagType[];
   startedAt: number;
+  /** What the bandwidth check chose: what the recorder records. */
+  recordingRung: RecordingRung;
   /** Opened by the browser if the extension is removed mid-attempt. */
   removalUrl: string;
   /** Each recorder start opens a new segment; bumped before use so a crash never reuses a number. */

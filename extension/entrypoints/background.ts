@@ -7,6 +7,7 @@ import { ApiError, createAttemptApi, startAttempt, type AttemptApi } from '../at
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
 import type { BackgroundCommand, LostStream, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
 import type { StreamName } from '../../models/contracts.ts';
+import { bandwidthProbeBytes, type RecordingRung } from '../../models/recording.ts';
 import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, updateAttempt, type ActiveAttempt } from '../attempt/state.ts';
 import { sendHeartbeat, startTamperEvidence } from '../attempt/tamper-evidence.ts';
 import { withRetry } from '../attempt/api.ts';
@@ -148,6 +149,7 @@ async function start(apiBase: string, startToken: string) {
     apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken, expiresAt: started.attempt.expiresAt,
     quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0,
     removalUrl: started.attempt.removalUrl,
+    recordingRung: await checkBandwidth(createAttemptApi({ apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken })),
   };
   await saveAttempt(attempt);
   await openRecorder();
@@ -164,6 +166,16 @@ async function start(apiBase: string, startToken: string) {
   const withTab = await updateAttempt({ quizTabId: quizTab.id });
   await begin(withTab);
   return withTab;
+}
+
+/** The bandwidth ladder's check: a failed check records reduced video rather than risk a backlog. */
+async function checkBandwidth(api: AttemptApi): Promise<RecordingRung> {
+  try {
+    return (await api.bandwidth(bandwidthProbeBytes)).rung;
+  } catch (error) {
+    console.warn('[invigil] bandwidth check failed:', (error as Error).message);
+    return 'reduced';
+  }
 }
 
 /** The pre-exam camera check runs in the recorder page, which owns the camera. */

@@ -3,12 +3,11 @@ import RecordRTC from 'recordrtc';
 import type { StreamName } from '../../models/contracts.ts';
 import { timesliceMs } from '../../models/recording.ts';
 
-/** Explicit bitrates, far below MediaRecorder's 2.5 Mbit/s default. */
-export const bitrates: Record<StreamName, number> = { webcam: 300_000, screen: 350_000 };
-
 export function recordStream(stream: MediaStream, options: {
   name: StreamName;
   segment: number;
+  /** Explicit, far below MediaRecorder's 2.5 Mbit/s default; set by the recording rung. */
+  bitsPerSecond: number;
   onChunk: (chunk: { seq: number; blob: Blob; segmentStartedAt: number }) => Promise<void>;
 }) {
   let seq = 0;
@@ -19,7 +18,7 @@ export function recordStream(stream: MediaStream, options: {
     mimeType: 'video/webm;codecs=vp8',
     recorderType: RecordRTC.MediaStreamRecorder,
     timeSlice: timesliceMs,
-    videoBitsPerSecond: bitrates[options.name],
+    videoBitsPerSecond: options.bitsPerSecond,
     disableLogs: true,
     // Sequence numbers are taken synchronously, in the order the browser hands out data.
     ondataavailable: (blob: Blob) => {

@@ -1,5 +1,6 @@
 // What the review page shows: recordings with their start times, and flags placed on that timeline.
 import type { attemptEvents, attempts, flags, recordings } from '../../models/schema.ts';
+import { rungs } from '../../models/recording.ts';
 
 type Flag = typeof flags.$inferSelect;
 type Recording = typeof recordings.$inferSelect;
@@ -54,6 +55,9 @@ export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCou
     startedAt: attempt.startedAt?.toISOString() ?? null,
     finishedAt: attempt.finishedAt?.toISOString() ?? null,
     flagCount,
+    /** What the bandwidth check chose, in words: "full video", "reduced video (low bandwidth)"… */
+    recording: attempt.recordingRung ? `${rungs[attempt.recordingRung].label}${attempt.bandwidthKbps === null ? '' : `, ${attempt.bandwidthKbps} kbit/s measured`}` : null,
+    mediaDeletedAt: attempt.mediaDeletedAt?.toISOString() ?? null,
   };
 }
 

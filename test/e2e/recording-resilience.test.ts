@@ -2,7 +2,9 @@
 // mid-recording and comes back, then the browser is killed with chunks still waiting in the outbox and relaunched with
 // the same profile. Every chunk the recorder emitted (its ledger) must be on the server exactly once, byte for byte,
 // and the remuxed recording must last as long as what was recorded.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { attempts } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
@@ -39,6 +41,10 @@ it('keeps every chunk through 22 s offline and a browser kill, and the recording
   }
   expect(run.objects).toHaveLength(run.ledger.length);
   expect(run.objects.reduce((sum, o) => sum + o.bytes, 0)).toBe(run.ledger.reduce((sum, e) => sum + e.bytes, 0));
+
+  // On loopback the bandwidth check picks full video.
+  const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, run.attemptId));
+  expect(attempt.recordingRung).toBe('full');
 
   // The remuxed webcam recording lasts as long as the segments recorded (within 2 s).
   expect(Math.abs(run.webcam.durationMs! - run.recordedMs('webcam'))).toBeLessThan(2000);

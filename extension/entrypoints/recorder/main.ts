@@ -13,6 +13,7 @@ import { startSampling } from '../../detection/sampler.ts';
 import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
 import { openOutbox, type LedgerEntry, type Outbox } from '../../recording/outbox.ts';
 import { captureEntireScreen } from '../../recording/screen-share.ts';
+import { recordingSource } from '../../recording/rung-source.ts';
 import { recordStream } from '../../recording/stream-recorder.ts';
 import { createUploader, type Uploader } from '../../recording/uploader.ts';
 
@@ -31,6 +32,8 @@ type Session = {
   /** Stops the current sampler only (a restarted webcam gets a new one). */
   samplerStop?: AbortController;
   detector?: Detector;
+  /** Starts recording a stream (at the attempt's rung) into a segment. */
+  record?: (name: StreamName, stream: MediaStream, segment: number) => Promise<void>;
   /** Where each stream's chunks go, by segment. */
   onChunk?: (stream: StreamName, segment: number) => (c: { seq: number; blob: Blob; segmentStartedAt: number }) => Promise<void>;
   keepalive: ReturnType<typeof setInterval>;
@@ -101,11 +104,17 @@ async function start(attempt: ActiveAttempt, segment: number) {
   show('Opening the webcam…');
   const webcam = await openWebcam();
   watchEnded(s, 'webcam', webcam);
-  if (attempt.settings.recordWebcam) s.recorders.push(recordStream(webcam.clone(), { name: 'webcam', segment, onChunk: s.onChunk('webcam', segment) }));
+  const rung = attempt.recordingRung ?? 'full';
+  const record = async (name: StreamName, stream: MediaStream, recordSegment: number) => {
+    const source = await recordingSource(name, stream, rung);
+    s.recorders.push(recordStream(source.stream, { name, segment: recordSegment, bitsPerSecond: source.bitsPerSecond, onChunk: s.onChunk!(name, recordSegment) }));
+  };
+  s.record = record;
+  if (attempt.settings.recordWebcam) await record('webcam', webcam, segment);
   if (attempt.settings.recordScreen) {
     const screen = await captureEntireScreen();
     watchEnded(s, 'screen', screen);
-    s.recorders.push(recordStream(screen, { name: 'screen', segment, onChunk: s.onChunk('screen', segment) }));
+    await record('screen', screen, segment);
   }
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 
@@ -163,12 +172,12 @@ function watchEnded(s: Session, name: StreamName, stream: MediaStream) {
 /** Opens the stream again and records it in a new segment. */
 async function restartStream(name: StreamName, segment: number) {
   const s = session;
-  if (!s?.onChunk) throw new Error('Nothing is recording.');
+  if (!s?.onChunk || !s.record) throw new Error('Nothing is recording.');
   const stream = name === 'webcam' ? await openWebcam() : await captureEntireScreen();
   watchEnded(s, name, stream);
   if (name === 'webcam') sampleWebcam(s, stream);
   const wanted = name === 'webcam' ? s.attempt.settings.recordWebcam : s.attempt.settings.recordScreen;
-  if (wanted) s.recorders.push(recordStream(name === 'webcam' ? stream.clone() : stream, { name, segment, onChunk: s.onChunk(name, segment) }));
+  if (wanted) await s.record!(name, stream, segment);
   show(`The ${name} is back: recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 }
 

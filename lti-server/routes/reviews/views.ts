@@ -13,9 +13,10 @@ export function attemptListPage(quiz: Quiz, rows: Row[], links: { review: (id: s
 <p><a href="${links.settings}">Proctoring settings</a> · <a href="${links.accommodations}">Accommodations</a> · LMS quiz: <a href="${quiz.quizUrl}" target="_blank" rel="noopener">${quiz.quizUrl}</a></p>
 ${rows.length === 0 ? html`<p class="notice">No attempts yet.</p>` : html`<table>
 <caption class="muted">Most recent first</caption>
-<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Flags</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
+<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Recording</th><th scope="col">Flags</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-attempt="${r.id}">
 <td>${r.student}</td><td>${r.status.replace('_', ' ')}</td><td>${when(r.startedAt)}</td>
+<td class="recording-rung">${r.mediaDeletedAt ? `deleted ${when(r.mediaDeletedAt)} (retention)` : r.recording ?? '—'}</td>
 <td class="flag-count">${r.flagCount}</td><td><a href="${links.review(r.id)}">Review<span class="skip"> attempt by ${r.student}</span></a></td></tr>`)}</tbody>
 </table>`}`);
 }
@@ -74,7 +75,9 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
     const data = await response.json();
     if (!response.ok) { status.textContent = data.error?.message || 'Could not load this attempt.'; return; }
     const processing = data.recordings.filter((r) => r.status === 'processing').length;
-    status.textContent = processing ? 'Recordings are processing; this page updates by itself.' : data.recordings.length ? 'Recordings ready.' : 'No recordings for this attempt.';
+    const quality = data.attempt.recording ? ' Recorded as ' + data.attempt.recording + '.' : '';
+    status.textContent = (data.attempt.mediaDeletedAt ? 'The recordings were deleted under the retention policy on ' + data.attempt.mediaDeletedAt.slice(0, 10) + '.'
+      : processing ? 'Recordings are processing; this page updates by itself.' : data.recordings.length ? 'Recordings ready.' : 'No recordings for this attempt.') + quality;
     document.body.dataset.recordings = processing ? 'processing' : 'ready';
     const box = document.getElementById('videos');
     for (const r of data.recordings) {

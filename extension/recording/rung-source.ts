@@ -1,0 +1,42 @@
+// What the recorder records of a camera or screen stream on each rung of the bandwidth ladder: the stream itself
+// (full), the stream scaled down and slowed (reduced), or one still every few seconds (snapshots).
+import type { StreamName } from '../../models/contracts.ts';
+import { rungs, type RecordingRung } from '../../models/recording.ts';
+
+/** One still of `source` every `everyMs`, as a video track a MediaRecorder can record. */
+function snapshots(source: MediaStream, everyMs: number, width: number, height: number): MediaStream {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = source;
+  void video.play();
+  const canvas = Object.assign(document.createElement('canvas'), { width, height });
+  const stream = canvas.captureStream(0);
+  const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
+  const take = () => {
+    if (video.readyState >= 2) canvas.getContext('2d')!.drawImage(video, 0, 0, width, height);
+    track.requestFrame();
+  };
+  const timer = setInterval(take, everyMs);
+  video.addEventListener('loadeddata', take, { once: true });
+  // Ending the snapshot track ends the stills; the source's own end is watched by the recorder.
+  track.addEventListener('ended', () => clearInterval(timer));
+  const stopTrack = track.stop.bind(track);
+  track.stop = () => { clearInterval(timer); video.srcObject = null; stopTrack(); };
+  return stream;
+}
+
+export async function recordingSource(name: StreamName, stream: MediaStream, rung: RecordingRung) {
+  const settings = rungs[rung];
+  const wanted = name === 'webcam' ? settings.webcam : settings.screen;
+  if (settings.snapshotEveryMs) {
+    const size = name === 'webcam' ? settings.webcam : { width: 640, height: 360 };
+    return { stream: snapshots(stream, name === 'webcam' ? settings.snapshotEveryMs : settings.snapshotEveryMs * 2, size.width, size.height), bitsPerSecond: wanted.bitsPerSecond };
+  }
+  // The webcam is shared with the detector: record a copy, so scaling it down never blinds detection.
+  const recorded = name === 'webcam' ? stream.clone() : stream;
+  if (rung !== 'full') {
+    const constraints = name === 'webcam' ? { width: settings.webcam.width, height: settings.webcam.height, frameRate: settings.webcam.frameRate } : { frameRate: settings.screen.frameRate };
+    await recorded.getVideoTracks()[0]?.applyConstraints(constraints).catch(() => {});
+  }
+  return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
+}

@@ -1,0 +1,45 @@
+// The bandwidth check before recording: the extension uploads a probe (discarded here), times it, and reports the
+// time; the server picks the recording rung from it, keeps both on the attempt, and puts them on the timeline.
+import { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import { bandwidthBody, type BandwidthInput } from '../../../models/contracts.ts';
+import { bandwidthProbeBytes, rungFor, rungs } from '../../../models/recording.ts';
+import { attemptEvents, attempts } from '../../../models/schema.ts';
+import { authenticateAttempt } from '../../http/authenticate.ts';
+import { authorize } from '../../http/authorize.ts';
+import { HttpError } from '../../http/errors.ts';
+import { rateLimit } from '../../http/rate-limit.ts';
+import { input, validate } from '../../http/validate.ts';
+import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { loadAttempt } from '../attempts/load.ts';
+import type { RouteContext } from '../context.ts';
+
+export function bandwidthApi({ db, tokens }: RouteContext) {
+  const router = Router();
+  const limit = rateLimit({ windowMs: 60_000, max: 10, key: (req) => String(req.params.attemptId) });
+  const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
+
+  // Read and dropped: only its transfer time matters, which the extension measures.
+  router.post('/attempts/:attemptId/bandwidth-probe', limit, authenticateAttempt(tokens), authorizeRecord, async (req, res) => {
+    let bytes = 0;
+    for await (const part of req) {
+      bytes += (part as Buffer).length;
+      if (bytes > bandwidthProbeBytes * 2) throw new HttpError(413, 'payload_too_large', 'The probe is too large.');
+    }
+    res.json({ bytes });
+  });
+
+  router.post('/attempts/:attemptId/bandwidth', limit, authenticateAttempt(tokens), validate(bandwidthBody), authorizeRecord, async (_req, res) => {
+    const attempt = res.locals.record as AttemptWithQuiz;
+    const { bytes, elapsedMs } = input<BandwidthInput>(res);
+    const kbps = Math.round((bytes * 8) / elapsedMs);
+    const rung = rungFor(kbps);
+    await db.update(attempts).set({ bandwidthKbps: kbps, recordingRung: rung }).where(eq(attempts.id, attempt.id));
+    await db.insert(attemptEvents).values({
+      attemptId: attempt.id, clientEventId: `server-bandwidth-${Date.now()}`, type: 'bandwidth_checked', occurredAt: new Date(),
+      details: { kbps, rung, summary: `Upload measured at ${kbps} kbit/s before recording: recording ${rungs[rung].label}.` },
+    }).onConflictDoNothing();
+    res.json({ kbps, rung });
+  });
+  return router;
+}

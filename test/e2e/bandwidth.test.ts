@@ -1,0 +1,71 @@
+// The bandwidth ladder: on a slow upload the check before recording picks reduced video, the attempt keeps the
+// measurement and the rung, the recording really is smaller, and the instructor sees which rung was used.
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { attemptEvents, attempts, recordings } from '../../models/schema.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import type { TestInvigil } from '../support/invigil.ts';
+import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
+import { until } from '../support/wait.ts';
+
+let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
+let invigil: TestInvigil;
+let platform: TestPlatform;
+let resourceLinkId: string;
+
+beforeAll(async () => {
+  both = await startToolAndPlatform();
+  ({ invigil, platform } = both);
+  ({ resourceLinkId } = await deepLinkQuiz(platform, {
+    title: 'Slow line', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, recordWebcam: 'on', lockdownPreset: 'off', policyText: 'Recorded.',
+  }));
+});
+afterAll(() => both?.close());
+
+it('records reduced video when the upload is slow, and says so on the review', async () => {
+  const chromium = await launchChromium({ clip: 'single_person' });
+  try {
+    // The extension's background makes the check: its uploads go at 600 kbit/s.
+    const worker = await chromium.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(chromium.extensionOrigin));
+    const background = await worker.createCDPSession();
+    await background.send('Network.enable');
+    await background.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 10e6 / 8, uploadThroughput: 600e3 / 8 });
+    const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-slow');
+    const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+    expect(attempt.recordingRung).toBe('reduced');
+    expect(attempt.bandwidthKbps).toBeGreaterThan(350);
+    expect(attempt.bandwidthKbps).toBeLessThan(1200);
+    const [checked] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'bandwidth_checked')));
+    expect(checked.details.summary).toContain('reduced video');
+
+    await new Promise((r) => setTimeout(r, 8000));
+    await finishFromPopup(chromium);
+    const webcam = await until('the webcam recording', async () => {
+      const [r] = await invigil.db.select().from(recordings).where(eq(recordings.attemptId, attemptId));
+      if (r?.status === 'failed') throw new Error(r.error ?? 'remux failed');
+      return r?.status === 'ready' && r;
+    }, 120_000);
+    // Reduced video is 320×240.
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'invigil-rung-')), 'webcam.webm');
+    await pipeline(await invigil.bucket.getStream(webcam.objectKey!), createWriteStream(file));
+    const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
+    expect(stdout.trim()).toBe('320,240');
+
+    // The instructor's list says which rung the attempt was recorded at.
+    const teacher = new HttpBrowser();
+    const list = await teacher.follow(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId }));
+    expect(list.body).toMatch(/reduced video \(low bandwidth\), \d+ kbit\/s measured/);
+  } finally {
+    await chromium.close();
+  }
+}, 180_000);
