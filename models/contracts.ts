@@ -35,6 +35,8 @@ export const quizSettingsSchema = z.object({
   sampleSeconds: z.number().min(0.5).max(10).default(1),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
+  /** Record the microphone with the webcam. */
+  recordMicrophone: z.boolean().default(false),
   /** When the camera or the screen share stops mid-attempt: hide the quiz until it is restarted (true), or carry on. */
   pauseOnStreamLoss: z.boolean().default(false),
   lockdown: lockdownSetting.default({ preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }),

@@ -31,7 +31,7 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   <button type="button" class="restart-paused">Restart</button>
 </div>
 <div class="bar" role="region" aria-label="Invigil proctoring">
-  <strong>${options.labels.length ? 'Proctoring is on: the browser is locked to this quiz.' : 'Proctoring is on: this attempt is recorded.'}</strong>
+  <strong class="headline"></strong>
   <button type="button" class="rules" aria-expanded="false" aria-controls="rules">Show the rules</button>
   <button type="button" class="end">End attempt</button>
   <span class="confirm" hidden role="alert">End the proctored attempt now? Recording stops and the lockdown is lifted.
@@ -39,6 +39,8 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   <ul id="rules" hidden></ul>
   <div class="lost" role="alert" hidden><span class="lost-text"></span> <button type="button" class="restart">Restart</button></div>
 </div>`;
+  // Text goes in through textContent only: nothing from outside is ever parsed as HTML.
+  root.querySelector('.headline')!.textContent = options.labels.length ? 'Proctoring is on: the browser is locked to this quiz.' : 'Proctoring is on: this attempt is recorded.';
   const list = root.querySelector('ul')!;
   list.append(...options.labels.map((label) => Object.assign(document.createElement('li'), { textContent: label })));
   const toggle = root.querySelector<HTMLButtonElement>('button.rules')!;

@@ -30,7 +30,10 @@ export async function recordingSource(name: StreamName, stream: MediaStream, run
   const wanted = name === 'webcam' ? settings.webcam : settings.screen;
   if (settings.snapshotEveryMs) {
     const size = name === 'webcam' ? settings.webcam : { width: 640, height: 360 };
-    return { stream: snapshots(stream, name === 'webcam' ? settings.snapshotEveryMs : settings.snapshotEveryMs * 2, size.width, size.height), bitsPerSecond: wanted.bitsPerSecond };
+    const stills = snapshots(stream, name === 'webcam' ? settings.snapshotEveryMs : settings.snapshotEveryMs * 2, size.width, size.height);
+    // The microphone, if recorded, stays continuous: sound costs little.
+    stream.getAudioTracks().forEach((t) => stills.addTrack(t.clone()));
+    return { stream: stills, bitsPerSecond: wanted.bitsPerSecond };
   }
   // The webcam is shared with the detector: record a copy, so scaling it down never blinds detection.
   const recorded = name === 'webcam' ? stream.clone() : stream;

@@ -15,7 +15,8 @@ export function recordStream(stream: MediaStream, options: {
   const writes: Promise<void>[] = [];
   const recorder = new RecordRTC(stream, {
     type: 'video',
-    mimeType: 'video/webm;codecs=vp8',
+    // RecordRTC's types leave out the audio codec; MediaRecorder takes it.
+    mimeType: (stream.getAudioTracks().length ? 'video/webm;codecs=vp8,opus' : 'video/webm;codecs=vp8') as 'video/webm;codecs=vp8',
     recorderType: RecordRTC.MediaStreamRecorder,
     timeSlice: timesliceMs,
     videoBitsPerSecond: options.bitsPerSecond,

@@ -3,13 +3,13 @@
 // file (ffmpeg writes Cues only to a seekable file), then segments are joined.
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { attemptEvents, chunks, recordings } from '../../models/schema.ts';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { attemptEvents, chunks, flags, recordings } from '../../models/schema.ts';
 import { timesliceMs } from '../../models/recording.ts';
 import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
@@ -65,6 +65,23 @@ export function findGaps(kept: ChunkRow[]): RecordingGap[] {
   return gaps;
 }
 
+/**
+ * Flags that came without a picture (the lockdown's and the server's own) get one from the webcam recording at the
+ * moment they began. `-ss` before `-i` seeks by the index, so each thumbnail costs one decoded frame.
+ */
+async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemptId: string, file: string, startedAt: Date, durationMs: number, work: string) {
+  const bare = await deps.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), isNull(flags.evidenceKey)));
+  for (const flag of bare) {
+    const offsetMs = flag.startedAt.getTime() - startedAt.getTime();
+    if (offsetMs < 0 || offsetMs > durationMs) continue;
+    const thumbnail = path.join(work, `flag-${flag.id}.jpg`);
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-ss', (offsetMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=160:-2', '-q:v', '5', thumbnail]);
+    const key = objectKeys.evidence(attemptId, flag.clientFlagId);
+    await deps.bucket.putBytes(key, await readFile(thumbnail), 'image/jpeg');
+    await deps.db.update(flags).set({ evidenceKey: key }).where(and(eq(flags.id, flag.id), isNull(flags.evidenceKey)));
+  }
+}
+
 export async function remuxRecording(deps: { db: Database; bucket: Bucket }, attemptId: string, stream: string) {
   const { db, bucket } = deps;
   const rows = await db.select().from(chunks)
@@ -112,6 +129,7 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
     await bucket.putFile(key, final, 'video/webm', size);
     await db.update(recordings).set({ status: 'ready', objectKey: key, bytes: size, durationMs, startedAt, error: null, updatedAt: new Date() })
       .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));
+    if (stream === 'webcam') await thumbnailsForFlags({ db, bucket }, attemptId, final, startedAt, durationMs, work);
   } catch (error) {
     await db.update(recordings).set({ status: 'failed', error: String((error as Error).message).slice(0, 1000), updatedAt: sql`now()` })
       .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));

@@ -27,12 +27,12 @@ beforeAll(async () => {
   both = await startToolAndPlatform();
   ({ invigil, platform } = both);
   ({ resourceLinkId } = await deepLinkQuiz(platform, {
-    title: 'Slow line', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, recordWebcam: 'on', lockdownPreset: 'off', policyText: 'Recorded.',
+    title: 'Slow line', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, recordWebcam: 'on', recordMicrophone: 'on', lockdownPreset: 'off', policyText: 'Recorded.',
   }));
 });
 afterAll(() => both?.close());
 
-it('records reduced video when the upload is slow, and says so on the review', async () => {
+it('records reduced video (with the microphone, as this quiz asks) when the upload is slow, and says so on the review', async () => {
   const chromium = await launchChromium({ clip: 'single_person' });
   try {
     // The extension's background makes the check: its uploads go at 600 kbit/s.
@@ -55,11 +55,13 @@ it('records reduced video when the upload is slow, and says so on the review', a
       if (r?.status === 'failed') throw new Error(r.error ?? 'remux failed');
       return r?.status === 'ready' && r;
     }, 120_000);
-    // Reduced video is 320×240.
+    // Reduced video is 320×240, with the microphone's sound.
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'invigil-rung-')), 'webcam.webm');
     await pipeline(await invigil.bucket.getStream(webcam.objectKey!), createWriteStream(file));
     const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
     expect(stdout.trim()).toBe('320,240');
+    const audio = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file]);
+    expect(audio.stdout.trim()).toBe('opus');
 
     // The instructor's list says which rung the attempt was recorded at.
     const teacher = new HttpBrowser();

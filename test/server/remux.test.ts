@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { attemptEvents, attempts, chunkRuns, chunks, quizzes, recordings } from '../../models/schema.ts';
+import { attemptEvents, attempts, chunkRuns, chunks, flags, quizzes, recordings } from '../../models/schema.ts';
 import { compactChunks } from '../../lti-server/jobs/compact-chunks.ts';
 import { finalizeIdleAttempts } from '../../lti-server/jobs/idle-finalize.ts';
 import { remuxRecording } from '../../lti-server/jobs/remux-recording.ts';
@@ -43,7 +43,7 @@ async function storeChunks(attemptId: string, segment: number, slices: Uint8Arra
 const recordingOf = async (attemptId: string) => (await invigil.db.select().from(recordings).where(eq(recordings.attemptId, attemptId)))[0];
 const gapEvents = (attemptId: string) => invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'recording_gap')));
 
-it('gives the same recording when run twice, and records each gap once', async () => {
+it('gives the same recording when run twice, records each gap once, and gives flags without a picture one', async () => {
   const attemptId = await runningAttempt();
   const dir = await mkdtemp(path.join(tmpdir(), 'invigil-remux-'));
   const first = await sliceIntoChunks(await makeLiveWebm(path.join(dir, 'a.webm'), 9), 3);
@@ -51,6 +51,12 @@ it('gives the same recording when run twice, and records each gap once', async (
   const started = new Date(Date.now() - 60_000);
   await storeChunks(attemptId, 0, first, started);
   await storeChunks(attemptId, 1, second, new Date(started.getTime() + 20_000));
+  // A lockdown flag 4 s in comes without a picture; one outside the recording gets none.
+  const explanation = { model: 'chrome.system.display', thresholds: {}, scores: [], samples: 1, samplesHeld: 1, summary: '2 displays.' };
+  await invigil.db.insert(flags).values([
+    { attemptId, clientFlagId: 'displays-1', type: 'multiple_displays', severity: 'medium', startedAt: new Date(started.getTime() + 4000), endedAt: new Date(started.getTime() + 4000), explanation },
+    { attemptId, clientFlagId: 'displays-2', type: 'multiple_displays', severity: 'medium', startedAt: new Date(started.getTime() - 60_000), endedAt: new Date(started.getTime() - 60_000), explanation },
+  ]);
 
   await remuxRecording({ db: invigil.db, bucket: invigil.bucket }, attemptId, 'webcam');
   const once = await recordingOf(attemptId);
@@ -61,6 +67,12 @@ it('gives the same recording when run twice, and records each gap once', async (
   expect(twice.durationMs).toBeGreaterThan(14_000);
   expect(twice.durationMs).toBeLessThan(16_500);
   expect(await invigil.bucket.list(`review/${attemptId}/`)).toHaveLength(1);
+  const pictured = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
+  expect(pictured.find((f) => f.clientFlagId === 'displays-2')!.evidenceKey).toBeNull();
+  const key = pictured.find((f) => f.clientFlagId === 'displays-1')!.evidenceKey!;
+  expect(key).toBe(objectKeys.evidence(attemptId, 'displays-1'));
+  const jpeg = await invigil.bucket.getBytes(key);
+  expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
   const gaps = await gapEvents(attemptId);
   expect(gaps).toHaveLength(1);
   expect(gaps[0].details.summary).toMatch(/^11 s missing/);

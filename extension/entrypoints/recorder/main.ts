@@ -143,7 +143,8 @@ async function start(attempt: ActiveAttempt, segment: number) {
   show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
 }
 
-const openWebcam = () => navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: false });
+/** The camera (and the microphone, when the quiz records it): what is recorded and what the detector samples. */
+const openWebcam = () => navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: Boolean(session?.attempt.settings.recordMicrophone) });
 
 function sampleWebcam(s: Session, webcam: MediaStream) {
   if (!s.detector || !s.tracker) return;

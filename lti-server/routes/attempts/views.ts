@@ -11,7 +11,7 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
   const settings = readQuizSettings(quiz.settings);
   const lockdownRules = rulesFor(settings.lockdown);
   const rules = [
-    settings.recordWebcam && 'your webcam is recorded',
+    settings.recordWebcam && (settings.recordMicrophone ? 'your webcam and microphone are recorded' : 'your webcam is recorded'),
     settings.recordScreen && 'your entire screen is recorded',
     lockdownRules.length > 0 && 'the browser is locked to the quiz',
   ].filter(Boolean);

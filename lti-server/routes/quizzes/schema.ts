@@ -13,6 +13,7 @@ export const quizForm = z.object({
   sampleSeconds: z.coerce.number({ error: 'Enter a number of seconds' }).min(0.5, 'Sample at most twice a second').max(10, 'Sample at least every 10 seconds').default(1),
   recordWebcam: checkbox,
   recordScreen: checkbox,
+  recordMicrophone: checkbox,
   pauseOnStreamLoss: checkbox,
   lockdownPreset: z.enum(lockdownPresets, { error: 'Choose a lockdown preset' }).default('closed_book'),
   /** Ticked rule boxes: one value, several, or none. */

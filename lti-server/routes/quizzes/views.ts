@@ -34,6 +34,7 @@ ${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the qu
 <fieldset><legend>Proctoring</legend>
 ${box('recordWebcam', 'Record the webcam', s?.recordWebcam ?? true)}
 ${box('recordScreen', 'Record the entire screen', s?.recordScreen ?? true)}
+${box('recordMicrophone', 'Record the microphone with the webcam', s?.recordMicrophone ?? false)}
 ${box('pauseOnStreamLoss', 'Hide the quiz until a stopped camera or screen share is restarted (otherwise the quiz goes on and the stop is flagged)', s?.pauseOnStreamLoss ?? false)}
 </fieldset>
 <fieldset><legend>Browser lockdown</legend>
