@@ -175,6 +175,23 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const landed = await seeked;
   expect(Math.abs(landed - expectedSeconds)).toBeLessThan(1);
   await review.waitForFunction(() => (document.getElementById('video-webcam') as HTMLVideoElement).readyState >= 2, { timeout: 10_000, polling: 200 });
+  // Both recordings are on one timeline: playing the webcam plays the screen; pausing one pauses the other.
+  await review.bringToFront();
+  await review.$eval('#video-webcam', (v) => { (v as HTMLVideoElement).muted = true; return (v as HTMLVideoElement).play(); });
+  await review.waitForFunction(() => !(document.getElementById('video-screen') as HTMLVideoElement).paused, { timeout: 10_000, polling: 200 })
+    .catch(async (error) => { throw new Error(`${error.message}: ${await review.$$eval('video', (vs) => JSON.stringify(vs.map((v) => ({ id: v.id, paused: v.paused, t: v.currentTime, d: v.duration, rs: v.readyState, err: v.error?.message }))))}`); });
+  await review.$eval('#video-webcam', (v) => (v as HTMLVideoElement).pause());
+  await review.waitForFunction(() => (document.getElementById('video-screen') as HTMLVideoElement).paused, { timeout: 10_000, polling: 200 });
+  // Review links expire after minutes: a link that no longer works (here, one the bucket refuses) is replaced by a
+  // fresh one from the server.
+  await review.$eval('#video-screen', (v) => {
+    const video = v as HTMLVideoElement;
+    video.src = video.src.replace('/screen.webm', '/gone.webm');
+  });
+  await review.waitForFunction(() => {
+    const video = document.getElementById('video-screen') as HTMLVideoElement;
+    return video.src.includes('/screen.webm') && video.readyState >= 1;
+  }, { timeout: 20_000, polling: 200 });
   // INVIGIL_SCREENSHOTS=<dir> keeps pictures of the pages, to look at them as a person would.
   if (process.env.INVIGIL_SCREENSHOTS) {
     await review.setViewport({ width: 1100, height: 900 });

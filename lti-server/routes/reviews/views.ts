@@ -41,19 +41,22 @@ export function reviewPage(title: string, dataUrl: string, backUrl: string) {
   function seekTo(epochMs) {
     for (const { video, startedAt } of videos.values()) video.currentTime = Math.max(0, (epochMs - startedAt) / 1000);
   }
-  let following = false;
+  // A follower's own play/pause/seeked event, caused by follow(), is not followed back: no timers, which background
+  // tabs throttle.
   function follow(leader, type) {
-    if (following) return;
-    following = true;
     const lead = videos.get(leader);
+    if (lead.caused === type) { lead.caused = undefined; return; }
     const at = lead.startedAt + lead.video.currentTime * 1000;
-    for (const [stream, { video, startedAt }] of videos) {
+    for (const [stream, entry] of videos) {
       if (stream === leader) continue;
-      if (type === 'play') void video.play().catch(() => {});
-      if (type === 'pause') video.pause();
-      if (type === 'seeked') video.currentTime = Math.max(0, (at - startedAt) / 1000);
+      const { video, startedAt } = entry;
+      if (type === 'play' && video.paused) { entry.caused = 'play'; void video.play().catch(() => { entry.caused = undefined; }); }
+      if (type === 'pause' && !video.paused) { entry.caused = 'pause'; video.pause(); }
+      if (type === 'seeked') {
+        const target = Math.max(0, (at - startedAt) / 1000);
+        if (Math.abs(video.currentTime - target) > 0.25) { entry.caused = 'seeked'; video.currentTime = target; }
+      }
     }
-    setTimeout(() => { following = false; }, 200);
   }
   async function renew(stream) {
     const entry = videos.get(stream);
