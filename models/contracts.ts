@@ -35,6 +35,9 @@ export const quizSettingsSchema = z.object({
   sampleSeconds: z.number().min(0.5).max(10).default(1),
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
+  /** Full-quality bitrates (kbit/s); the bandwidth ladder's lower rungs never exceed them. */
+  webcamKbps: z.number().int().min(50).max(2000).default(300),
+  screenKbps: z.number().int().min(50).max(2000).default(350),
   /** Record the microphone with the webcam. */
   recordMicrophone: z.boolean().default(false),
   /** When the camera or the screen share stops mid-attempt: hide the quiz until it is restarted (true), or carry on. */

@@ -67,7 +67,7 @@ export const serverBenchmark = {
       const db = server.database.db;
       const [quiz] = await db.insert(quizzes).values({
         issuer: 'https://lms.bench', clientId: 'bench', deploymentId: '1', contextId: 'c', title: 'Bench', quizUrl: 'https://lms.bench/q',
-        settings: { sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, recordMicrophone: false, pauseOnStreamLoss: false, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'p', retentionDays: 30 }, createdBy: 'bench',
+        settings: { sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, webcamKbps: 300, screenKbps: 350, recordMicrophone: false, pauseOnStreamLoss: false, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'p', retentionDays: 30 }, createdBy: 'bench',
       }).returning();
       const rows = await db.insert(attempts).values(Array.from({ length: attemptCount }, (_, i) => ({
         quizId: quiz.id, userId: `student-${i}`, status: 'in_progress' as const, startedAt: new Date(),

@@ -25,9 +25,11 @@ function snapshots(source: MediaStream, everyMs: number, width: number, height: 
   return stream;
 }
 
-export async function recordingSource(name: StreamName, stream: MediaStream, rung: RecordingRung) {
+export async function recordingSource(name: StreamName, stream: MediaStream, rung: RecordingRung, quizKbps: number) {
   const settings = rungs[rung];
-  const wanted = name === 'webcam' ? settings.webcam : settings.screen;
+  const rungBits = (name === 'webcam' ? settings.webcam : settings.screen).bitsPerSecond;
+  // The quiz sets full quality; a lower rung never records more than the quiz asks.
+  const wanted = { bitsPerSecond: rung === 'full' ? quizKbps * 1000 : Math.min(rungBits, quizKbps * 1000) };
   if (settings.snapshotEveryMs) {
     const size = name === 'webcam' ? settings.webcam : { width: 640, height: 360 };
     const stills = snapshots(stream, name === 'webcam' ? settings.snapshotEveryMs : settings.snapshotEveryMs * 2, size.width, size.height);

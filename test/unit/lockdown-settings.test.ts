@@ -54,6 +54,13 @@ describe('the settings form', () => {
     expect(quizForm.parse({ ...base, lockdownRules: 'clipboard' }).lockdown.rules).toEqual(['clipboard']);
   });
 
+  it('takes per-quiz bitrates, with defaults, and names a bad one', () => {
+    expect(quizForm.parse({ ...base, webcamKbps: '200', screenKbps: '400' })).toMatchObject({ webcamKbps: 200, screenKbps: 400 });
+    expect(quizForm.parse(base)).toMatchObject({ webcamKbps: 300, screenKbps: 350 });
+    const bad = quizForm.safeParse({ ...base, webcamKbps: '5000' });
+    expect(bad.error!.issues.map((i) => [i.path[0], i.message])).toEqual([['webcamKbps', 'At most 2000 kbit/s']]);
+  });
+
   it('names the field of a bad address or an unknown rule', () => {
     const bad = quizForm.safeParse({ ...base, allowedUrls: 'ftp://files.example/' });
     expect(bad.success).toBe(false);

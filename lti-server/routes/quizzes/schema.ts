@@ -14,6 +14,8 @@ export const quizForm = z.object({
   recordWebcam: checkbox,
   recordScreen: checkbox,
   recordMicrophone: checkbox,
+  webcamKbps: z.coerce.number({ error: 'Enter a bitrate in kbit/s' }).int('Enter whole kbit/s').min(50, 'At least 50 kbit/s').max(2000, 'At most 2000 kbit/s').default(300),
+  screenKbps: z.coerce.number({ error: 'Enter a bitrate in kbit/s' }).int('Enter whole kbit/s').min(50, 'At least 50 kbit/s').max(2000, 'At most 2000 kbit/s').default(350),
   pauseOnStreamLoss: checkbox,
   lockdownPreset: z.enum(lockdownPresets, { error: 'Choose a lockdown preset' }).default('closed_book'),
   /** Ticked rule boxes: one value, several, or none. */

@@ -60,6 +60,11 @@ ${problemFor('sensitivity') ? html`<p class="notice error" id="sensitivity-error
 <input type="number" id="sampleSeconds" name="sampleSeconds" min="0.5" max="10" step="0.5" value="${s?.sampleSeconds ?? 1}"
   aria-describedby="sampleSeconds-hint${problemFor('sampleSeconds') ? ' sampleSeconds-error' : ''}" ${problemFor('sampleSeconds') ? html`aria-invalid="true"` : ''}>
 ${problemFor('sampleSeconds') ? html`<p class="notice error" id="sampleSeconds-error">${problemFor('sampleSeconds')}</p>` : ''}
+${(['webcamKbps', 'screenKbps'] as const).map((name) => html`<label for="${name}">${name === 'webcamKbps' ? 'Webcam bitrate (kbit/s)' : 'Screen bitrate (kbit/s)'}</label>
+<p class="muted" id="${name}-hint">At full quality; on a slow connection the extension records less. ${name === 'webcamKbps' ? '300' : '350'} is the default.</p>
+<input type="number" id="${name}" name="${name}" min="50" max="2000" step="10" value="${s?.[name] ?? (name === 'webcamKbps' ? 300 : 350)}"
+  aria-describedby="${name}-hint${problemFor(name) ? ` ${name}-error` : ''}" ${problemFor(name) ? html`aria-invalid="true"` : ''}>
+${problemFor(name) ? html`<p class="notice error" id="${name}-error">${problemFor(name)}</p>` : ''}`)}
 <label for="retentionDays">Days to keep recordings</label>
 <p class="muted" id="retentionDays-hint">After this many days from the end of an attempt, its recordings, uploaded chunks and flag thumbnails are deleted from storage and a deletion receipt is kept. Flags and events stay.</p>
 <input type="number" id="retentionDays" name="retentionDays" min="1" max="3650" step="1" value="${s?.retentionDays ?? 30}"
