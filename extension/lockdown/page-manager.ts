@@ -18,10 +18,6 @@ export function registerPageRule(rule: PageRule) {
   rules.push(rule);
 }
 
-export function pageRuleNames() {
-  return rules.map((r) => r.name);
-}
-
 export function startPageLockdown(names: readonly string[], context: PageRuleContext) {
   const controller = new AbortController();
   for (const rule of rules) {

@@ -106,7 +106,8 @@ async function start(attempt: ActiveAttempt, segment: number) {
   watchEnded(s, 'webcam', webcam);
   const rung = attempt.recordingRung ?? 'full';
   const record = async (name: StreamName, stream: MediaStream, recordSegment: number) => {
-    const source = await recordingSource(name, stream, rung, (name === 'webcam' ? attempt.settings.webcamKbps : attempt.settings.screenKbps) ?? (name === 'webcam' ? 300 : 350));
+    // The server sends settings with every default filled in (readQuizSettings).
+    const source = await recordingSource(name, stream, rung, attempt.settings[name === 'webcam' ? 'webcamKbps' : 'screenKbps']);
     s.recorders.push(recordStream(source.stream, { name, segment: recordSegment, bitsPerSecond: source.bitsPerSecond, onChunk: s.onChunk!(name, recordSegment) }));
   };
   s.record = record;
