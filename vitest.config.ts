@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// Three tiers, fastest first (`npm test` runs them in this order and stops at the first that fails):
+// unit (no browser, no database), server (PostgreSQL, s3rver, ffmpeg) and browser (the built extension in Debian
+// Chromium and Firefox ESR).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -11,5 +13,10 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     env: { NODE_OPTIONS: '--openssl-legacy-provider' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/detection/**/*.test.ts'] } },
+      { extends: true, test: { name: 'server', include: ['test/server/**/*.test.ts'], globalSetup: ['./test/setup/postgres.ts'] } },
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts', 'test/firefox/**/*.test.ts'], globalSetup: ['./test/setup/postgres.ts', './test/setup/extension-build.ts'] } },
+    ],
   },
 });

@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { watchRunningAttempts } from './jobs/running-attempts-watch.ts';
 import { startQueue } from './jobs/queue.ts';
 import { ltiUrls } from './lti/provider.ts';
+import { describeMediaTools } from './media/ffmpeg.ts';
 import { createBucket } from './storage/bucket.ts';
 import { startEmbeddedS3 } from './storage/embedded-s3.ts';
 
@@ -61,6 +62,7 @@ async function main() {
     `Invigil is running on http://${config.host}:${running.port} (public URL ${config.publicUrl})`,
     `  database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dir}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  storage:  ${config.s3.embedded ? `embedded S3 at ${running.s3Endpoint}, bucket ${config.s3.bucket}` : `S3 bucket ${config.s3.bucket}`}`,
+    `  remux:    ${describeMediaTools()}`,
     '',
     'Register the tool in your LMS (LTI 1.3) with:',
     `  Login (OIDC initiation) URL: ${urls.login}`,

@@ -10,6 +10,7 @@ import { detectAll, score } from '../../test/support/detection-eval.ts';
 import { deepLinkQuiz, quizSettingsForm, startToolAndPlatform } from '../../test/support/flows.ts';
 import { webcamClip } from '../../test/support/media.ts';
 import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../../test/support/student.ts';
+import { ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
 
 const run = promisify(execFile);
 const frameSize = { width: 640, height: 480 }; // what the extension samples from the webcam
@@ -25,8 +26,8 @@ const percentile = (values: number[], p: number) => {
 async function webcamFrames() {
   const frames = [];
   for (const clip of ['single_person', 'person_with_phone', 'two_people', 'empty']) {
-    const { stdout } = await run('ffmpeg', ['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', String(framesPerClip), '-vf', `scale=${frameSize.width}:${frameSize.height}`,
-      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 28 });
+    const { stdout } = await ffmpegBytes(['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', String(framesPerClip), '-vf', `scale=${frameSize.width}:${frameSize.height}`,
+      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 28 });
     const bytes = frameSize.width * frameSize.height * 3;
     for (let i = 0; i + bytes <= stdout.length; i += bytes) frames.push({ data: stdout.subarray(i, i + bytes), ...frameSize, channels: 3 as const });
   }

@@ -12,11 +12,12 @@ import { compactChunks } from '../../lti-server/jobs/compact-chunks.ts';
 import { remuxRecording } from '../../lti-server/jobs/remux-recording.ts';
 import { objectKeys, presignSeconds } from '../../lti-server/storage/bucket.ts';
 import { timesliceMs } from '../../models/recording.ts';
-import { chromiumPath } from '../../test/support/chromium.ts';
+import { requireChromium } from '../../test/support/chromium.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../../test/support/flows.ts';
 import type { TestInvigil } from '../../test/support/invigil.ts';
 import { makeLiveWebm, sha256, webcamClip } from '../../test/support/media.ts';
 import { offlineAndCrashScenario } from '../../test/support/resilience.ts';
+import { ffmpeg } from '../../lti-server/media/ffmpeg.ts';
 
 const run = promisify(execFile);
 const remuxMinutes = Number(process.env.BENCH_REMUX_MINUTES ?? 60);
@@ -27,7 +28,7 @@ const keepNames = 'globalThis.__name = (f) => f';
 /** MediaRecorder's default bitrate and ours, on the same fake camera in one page: bytes per second of each. */
 async function bitratesOnTheSameCamera(pageUrl: string) {
   const browser = await puppeteer.launch({
-    executablePath: chromiumPath, headless: true, pipe: true,
+    executablePath: requireChromium(), headless: true, pipe: true,
     args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${webcamClip('single_person')}`],
   });
   try {
@@ -56,7 +57,7 @@ async function bitratesOnTheSameCamera(pageUrl: string) {
 export async function longRecording(invigil: TestInvigil, work: string, minutes: number) {
   const oneMinute = await makeLiveWebm(path.join(work, 'minute.webm'), 60);
   const long = path.join(work, 'long.webm');
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', String(minutes - 1), '-i', oneMinute, '-c', 'copy', '-f', 'webm', '-live', '1', long]);
+  await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', String(minutes - 1), '-i', oneMinute, '-c', 'copy', '-f', 'webm', '-live', '1', long]);
   const bytes = await readFile(long);
   const [quiz] = await invigil.db.insert(quizzes).values({
     issuer: 'https://lms.bench', clientId: 'bench', deploymentId: '1', title: 'Bench', quizUrl: 'https://lms.bench/q', settings: { policyText: 'p' } as never, createdBy: 'bench',
@@ -80,7 +81,7 @@ export async function longRecording(invigil: TestInvigil, work: string, minutes:
 
 /** Milliseconds from setting currentTime to the frame being shown, median of a few seeks around `atSeconds`. */
 async function seekOverThrottledLink(pageUrl: string, videoUrl: string, atSeconds: number) {
-  const browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, pipe: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await puppeteer.launch({ executablePath: requireChromium(), headless: true, pipe: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage();
     await page.goto(pageUrl).catch(() => {});

@@ -1,31 +1,28 @@
 // Turns one stream's chunks into a seekable WebM for review. Chunks are byte slices of one MediaRecorder output per
 // segment (only the first carries the header), so each segment is concatenated, then remuxed with `-c copy` into a
 // file (ffmpeg writes Cues only to a seekable file), then segments are joined.
-import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { promisify } from 'node:util';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { attemptEvents, chunks, flags, recordings } from '../../models/schema.ts';
 import { timesliceMs } from '../../models/recording.ts';
 import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
+import { ffmpeg, ffprobe } from '../media/ffmpeg.ts';
 import { fetchInOrder, segmentSources } from './chunk-sources.ts';
 
-const run = promisify(execFile);
-
 export async function probeDurationMs(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  const { stdout } = await ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
   const seconds = Number.parseFloat(stdout.trim());
   if (!Number.isFinite(seconds)) throw new Error(`ffprobe reported no duration for ${path.basename(file)}`);
   return Math.round(seconds * 1000);
 }
 
 async function remuxFile(input: string, output: string) {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-fflags', '+genpts', '-i', input, '-c', 'copy', output]);
+  await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-fflags', '+genpts', '-i', input, '-c', 'copy', output]);
 }
 
 /** The recorder's timeslice: how much time one chunk holds, to say how long a gap was. */
@@ -75,7 +72,7 @@ async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemp
     const offsetMs = flag.startedAt.getTime() - startedAt.getTime();
     if (offsetMs < 0 || offsetMs > durationMs) continue;
     const thumbnail = path.join(work, `flag-${flag.id}.jpg`);
-    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-ss', (offsetMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=160:-2', '-q:v', '5', thumbnail]);
+    await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-ss', (offsetMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=160:-2', '-q:v', '5', thumbnail]);
     const key = objectKeys.evidence(attemptId, flag.clientFlagId);
     await deps.bucket.putBytes(key, await readFile(thumbnail), 'image/jpeg');
     await deps.db.update(flags).set({ evidenceKey: key }).where(and(eq(flags.id, flag.id), isNull(flags.evidenceKey)));
@@ -121,7 +118,7 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
       const list = path.join(work, 'segments.txt');
       await writeFile(list, remuxed.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n'));
       final = path.join(work, 'joined.webm');
-      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', final]);
+      await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', final]);
     }
     const durationMs = await probeDurationMs(final);
     const { size } = await stat(final);

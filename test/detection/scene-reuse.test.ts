@@ -5,15 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lumaGrid, meanChange, reuse, type Detector, type Frame } from '../../extension/detection/detector.ts';
 import { loadNodeDetector } from '../../extension/detection/node-detector.ts';
 import { webcamClip } from '../support/media.ts';
+import { ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
 
-const run = promisify(execFile);
 let detector: Detector;
 const frames: Record<string, Frame[]> = {};
 
 beforeAll(async () => {
   detector = await loadNodeDetector();
   for (const clip of ['single_person', 'person_with_phone']) {
-    const { stdout } = await run('ffmpeg', ['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', '5', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+    const { stdout } = await ffmpegBytes(['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', '5', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
     const size = 320 * 240 * 3;
     frames[clip] = Array.from({ length: 5 }, (_, i) => ({ data: stdout.subarray(i * size, (i + 1) * size), width: 320, height: 240, channels: 3 as const }));
   }

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '../../extension/detection/detector.ts';
 import { loadNodeDetector } from '../../extension/detection/node-detector.ts';
 import { webcamClip } from '../support/media.ts';
+import { ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
 
-const run = promisify(execFile);
 let detector: Detector;
 
 beforeAll(async () => {
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 async function firstFrame(clip: string) {
-  const { stdout } = await run('ffmpeg', ['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+  const { stdout } = await ffmpegBytes(['-loglevel', 'error', '-i', webcamClip(clip), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
   return { data: stdout, width: 320, height: 240, channels: 3 as const };
 }
 

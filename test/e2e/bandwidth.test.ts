@@ -1,12 +1,10 @@
 // The bandwidth ladder: on a slow upload the check before recording picks reduced video, the attempt keeps the
 // measurement and the rung, the recording really is smaller, and the instructor sees which rung was used.
-import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { attemptEvents, attempts, recordings } from '../../models/schema.ts';
@@ -17,6 +15,7 @@ import { HttpBrowser } from '../support/http-browser.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import { ffprobe } from '../../lti-server/media/ffmpeg.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -58,9 +57,9 @@ it('records reduced video (with the microphone, as this quiz asks) when the uplo
     // Reduced video is 320×240, with the microphone's sound.
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'invigil-rung-')), 'webcam.webm');
     await pipeline(await invigil.bucket.getStream(webcam.objectKey!), createWriteStream(file));
-    const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
+    const { stdout } = await ffprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
     expect(stdout.trim()).toBe('320,240');
-    const audio = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file]);
+    const audio = await ffprobe(['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file]);
     expect(audio.stdout.trim()).toBe('opus');
 
     // The instructor's list says which rung the attempt was recorded at.

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { entireScreenMessage, requireEntireScreen } from '../../extension/recording/screen-share.ts';
-import { chromiumPath } from '../support/chromium.ts';
+import { requireChromium } from '../support/chromium.ts';
 
 let server: http.Server;
 let pageUrl: string;
@@ -21,7 +21,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 it.each(['browser', 'window', 'monitor'])('a %s share', async (surface) => {
   const browser = await puppeteer.launch({
-    executablePath: chromiumPath, headless: true, pipe: true,
+    executablePath: requireChromium(), headless: true, pipe: true,
     args: ['--no-sandbox', '--use-fake-ui-for-media-stream', `--use-fake-device-for-media-stream=display-media-type=${surface}`],
   });
   try {

@@ -1,5 +1,5 @@
 // Debian Chromium driven by puppeteer-core, with the built extension loaded and a fake camera fed from a shared clip.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,12 +7,17 @@ import puppeteer, { type Browser, type Target, type WebWorker } from 'puppeteer-
 import { webcamClip } from './media.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Browser tests never skip for a missing Chromium: they fail saying what to install. */
+export function requireChromium() {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is not at ${chromiumPath}: install Debian's chromium (npm test does, as root) or set CHROMIUM_PATH.`);
+  return chromiumPath;
+}
 export const chromeBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 
 export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[]; fakeDevice?: string }) {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'invigil-chromium-'));
   const browser: Browser = await puppeteer.launch({
-    executablePath: chromiumPath,
+    executablePath: requireChromium(),
     headless: true,
     pipe: true,
     enableExtensions: [chromeBuild, ...(options.otherExtensions ?? [])],

@@ -8,8 +8,11 @@ import pg from 'pg';
 import { loadConfig } from '../../lti-server/config.ts';
 import { startInvigil } from '../../lti-server/main.ts';
 
-/** The PostgreSQL server tests use; each test file gets a database of its own on it. */
-export const testDatabaseServer = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The PostgreSQL server tests use; each test file gets a database of its own on it. The tests' global set-up
+ * (test/setup/postgres.ts) sets TEST_DATABASE_URL, starting a throwaway server when none answers.
+ */
+export const testDatabaseServer = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,16 +27,16 @@ export async function freePort(): Promise<number> {
 
 export async function createTestDatabase() {
   const name = `invigil_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testDatabaseServer });
+  const admin = new pg.Client({ connectionString: testDatabaseServer() });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(testDatabaseServer);
+  const url = new URL(testDatabaseServer());
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const c = new pg.Client({ connectionString: testDatabaseServer });
+      const c = new pg.Client({ connectionString: testDatabaseServer() });
       await c.connect();
       // Pools close their connections asynchronously: give them a moment before the forced drop cuts them off.
       const stillOpen = () => c.query('select application_name, state, left(query, 120) as query from pg_stat_activity where datname = $1', [name]);

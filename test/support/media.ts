@@ -6,15 +6,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
 
-const run = promisify(execFile);
 export const sharedData = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 export const webcamClip = (name: string) => path.join(sharedData, 'webcam', `${name}.y4m`);
 
 /** A VP8 WebM of `seconds` length from a looped fake-camera clip, written as a live (unseekable) stream. */
 export async function makeLiveWebm(output: string, seconds: number, clip = 'single_person') {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', webcamClip(clip), '-t', String(seconds),
-    '-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm', '-live', '1', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 28 })
+  await ffmpegBytes(['-hide_banner', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', webcamClip(clip), '-t', String(seconds),
+    '-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm', '-live', '1', 'pipe:1'], { maxBuffer: 1 << 28 })
     .then(async ({ stdout }) => { await import('node:fs/promises').then((fs) => fs.writeFile(output, stdout)); });
   return output;
 }

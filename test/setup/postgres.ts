@@ -1,0 +1,105 @@
+// Vitest global set-up for the tiers that need PostgreSQL: use TEST_DATABASE_URL, else the machine's server on
+// 127.0.0.1:5432, else start a throwaway server in a temporary folder for this run (stopped and removed afterwards).
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+const machineDefault = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function answers(url: string) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function postgresBin(name: string) {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) {
+    const candidate = path.join(root, v, 'bin', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return name; // on the PATH, or the spawn fails with a clear ENOENT
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user Debian's package creates. */
+function asServerUser(command: string, args: string[]) {
+  return process.getuid?.() === 0 ? { command: 'runuser', args: ['-u', 'postgres', '--', command, ...args] } : { command, args };
+}
+
+async function startThrowaway() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'invigil-pg-'));
+  chmodSync(dir, 0o777);
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  const init = asServerUser(postgresBin('initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+  execFileSync(init.command, init.args, { stdio: 'ignore' });
+  const start = asServerUser(postgresBin('postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200']);
+  const server = spawn(start.command, start.args, { stdio: 'ignore' });
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let i = 0; i < 300 && !(await answers(url)); i++) {
+    if (server.exitCode !== null) throw new Error(`The throwaway PostgreSQL server exited (${server.exitCode}).`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!(await answers(url))) throw new Error('The throwaway PostgreSQL server did not answer within a minute.');
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Test files read the address from TEST_DATABASE_URL (workers are forked after this set-up and inherit it). */
+function use(project: TestProject, url: string) {
+  process.env.TEST_DATABASE_URL = url;
+  project.provide('databaseUrl', url);
+}
+
+export default async function setup(project: TestProject) {
+  const asked = process.env.TEST_DATABASE_URL;
+  if (asked) {
+    if (!(await answers(asked))) throw new Error(`TEST_DATABASE_URL (${asked}) does not answer.`);
+    use(project, asked);
+    return undefined;
+  }
+  if (await answers(machineDefault)) {
+    use(project, machineDefault);
+    return undefined;
+  }
+  console.log('No PostgreSQL answers on 127.0.0.1:5432: starting a throwaway server for this run.');
+  const throwaway = await startThrowaway();
+  use(project, throwaway.url);
+  return () => throwaway.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
