@@ -11,7 +11,8 @@ export type LtiActor = {
   contextId: string | null;
 };
 export type ExtensionActor = { kind: 'extension'; attemptId: string };
-export type Actor = LtiActor | ExtensionActor;
+export type AnonymousActor = { kind: 'anonymous' };
+export type Actor = LtiActor | ExtensionActor | AnonymousActor;
 
 const teachingRoles = [
   'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',

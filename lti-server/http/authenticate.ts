@@ -1,9 +1,9 @@
 // Establishes res.locals.actor: from an app session (tool pages) or an attempt token (extension API).
-import type { RequestHandler } from 'express';
+import type { Request } from 'express';
 import { eq } from 'drizzle-orm';
 import { launches } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
-import { roleFromLti, type LtiActor } from './actors.ts';
+import { roleFromLti, type AnonymousActor, type ExtensionActor, type LtiActor } from './actors.ts';
 import { unauthorized } from './errors.ts';
 import type { TokenService } from './tokens.ts';
 
@@ -14,17 +14,18 @@ export function sessionFrom(req: { query: Record<string, unknown>; get(name: str
 }
 
 /** The query string that keeps a page's session in the links and forms it renders. */
-export function sessionQuery(res: { locals: Record<string, unknown> }) {
-  return `session=${encodeURIComponent(String(res.locals.session))}`;
+export function sessionQuery(session: string) {
+  return `session=${encodeURIComponent(session)}`;
 }
 
-export function authenticateLaunch(db: Database, tokens: TokenService): RequestHandler {
-  return async (req, res, next) => {
+/** Tool pages: the app session names a launch; the actor is that launch's LTI user in its course. */
+export function launchSession(db: Database, tokens: TokenService) {
+  return async (req: Request): Promise<{ actor: LtiActor; session: string }> => {
     const session = sessionFrom(req);
     const launchId = session && await tokens.appSession.verify(session);
-    if (!launchId) return next(unauthorized('Your session has expired. Open Invigil again from your course.'));
+    if (!session || !launchId) throw unauthorized('Your session has expired. Open Invigil again from your course.');
     const [launch] = await db.select().from(launches).where(eq(launches.id, launchId));
-    if (!launch) return next(unauthorized('Your session is no longer valid. Open Invigil again from your course.'));
+    if (!launch) throw unauthorized('Your session is no longer valid. Open Invigil again from your course.');
     const actor: LtiActor = {
       kind: 'lti',
       launchId: launch.id,
@@ -36,21 +37,20 @@ export function authenticateLaunch(db: Database, tokens: TokenService): RequestH
       deploymentId: launch.deploymentId,
       contextId: launch.contextId,
     };
-    res.locals.actor = actor;
-    res.locals.session = session;
-    next();
+    return { actor, session };
   };
 }
 
-export function authenticateAttempt(tokens: TokenService): RequestHandler {
-  return async (req, res, next) => {
+/** The extension: a bearer token bound to one attempt. Heartbeats are signed with the token itself. */
+export function attemptBearer(tokens: TokenService) {
+  return async (req: Request): Promise<{ actor: ExtensionActor; attemptToken: string }> => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
     const attemptId = match && await tokens.attempt.verify(match[1]);
-    if (!attemptId) return next(unauthorized('The attempt token is missing, invalid or expired.'));
-    res.locals.actor = { kind: 'extension', attemptId };
-    // Heartbeats are signed with the token itself.
-    res.locals.attemptToken = match[1];
-    next();
+    if (!match || !attemptId) throw unauthorized('The attempt token is missing, invalid or expired.');
+    return { actor: { kind: 'extension', attemptId }, attemptToken: match[1] };
   };
 }
+
+/** Endpoints anyone may call (redeeming a start token, the uninstall address): the token in the request is the proof. */
+export const anonymous = (): { actor: AnonymousActor } => ({ actor: { kind: 'anonymous' } });

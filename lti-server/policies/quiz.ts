@@ -1,7 +1,7 @@
 // Who may do what with a proctored quiz.
 import type { quizzes } from '../../models/schema.ts';
 import type { Actor, LtiActor } from '../http/actors.ts';
-import type { Policy } from '../http/authorize.ts';
+import type { Policy } from '../http/route.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
 
@@ -11,8 +11,8 @@ export function sameCourse(actor: LtiActor, quiz: Quiz) {
     && (quiz.contextId === null || actor.contextId === quiz.contextId);
 }
 
-export const quizPolicy: Policy<Quiz> = {
+export const quizPolicy = {
   configure: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'instructor' && sameCourse(actor, quiz),
   review: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'instructor' && sameCourse(actor, quiz),
   take: (actor: Actor, quiz) => actor.kind === 'lti' && actor.role === 'learner' && sameCourse(actor, quiz),
-};
+} satisfies Policy<Quiz>;

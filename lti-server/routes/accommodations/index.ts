@@ -1,18 +1,18 @@
 // Instructors turn flag types off for individual students. Students come from the course roster (LTI Names and
 // Role Provisioning) when the LMS offers it, and from the quiz's attempts.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { eq } from 'drizzle-orm';
 import type { IdToken } from 'ltijs';
 import { accommodations, attempts, launches } from '../../../models/schema.ts';
 import type { LtiActor } from '../../http/actors.ts';
-import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
-import { badRequest } from '../../http/errors.ts';
+import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
+import { route } from '../../http/route.ts';
+import { errorPage } from '../../pages/layout.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
-import { parseAccommodationsForm } from './schema.ts';
+import { accommodationsForm } from './schema.ts';
 import { accommodationsPage } from './views.ts';
 
 const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
@@ -20,8 +20,8 @@ const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 export function accommodationPages({ db, tokens, lti }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 60 });
-  const authenticate = authenticateLaunch(db, tokens);
-  const authorizeConfigure = authorize({ policy: quizPolicy, action: 'configure', load: loadQuiz(db), what: 'That quiz' });
+  const configure = (method: 'get' | 'post') => route(router, method, '/quizzes/:quizId/accommodations').use(limit)
+    .authenticate(launchSession(db, tokens)).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
 
   async function roster(actor: LtiActor) {
     const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
@@ -34,10 +34,9 @@ export function accommodationPages({ db, tokens, lti }: RouteContext) {
     }
   }
 
-  router.get('/quizzes/:quizId/accommodations', limit, authenticate, authorizeConfigure, async (req, res) => {
-    const quiz = res.locals.record;
+  configure('get').handle(async ({ req, res, actor, record: quiz, session }) => {
     const [members, attempted, saved] = await Promise.all([
-      roster(res.locals.actor as LtiActor),
+      roster(actor),
       db.selectDistinct({ userId: attempts.userId, name: attempts.userName }).from(attempts).where(eq(attempts.quizId, quiz.id)),
       db.select().from(accommodations).where(eq(accommodations.quizId, quiz.id)),
     ]);
@@ -46,7 +45,7 @@ export function accommodationPages({ db, tokens, lti }: RouteContext) {
       if (!students.has(s.userId)) students.set(s.userId, { ...s, disabled: [] });
     }
     for (const a of saved) students.get(a.userId)!.disabled = a.disabledFlags;
-    const q = sessionQuery(res);
+    const q = sessionQuery(session);
     res.type('html').send(accommodationsPage(quiz, [...students.values()].sort((a, b) => a.name.localeCompare(b.name)), {
       action: `/app/quizzes/${quiz.id}/accommodations?${q}`,
       back: `/app/quizzes/${quiz.id}/attempts?${q}`,
@@ -55,22 +54,16 @@ export function accommodationPages({ db, tokens, lti }: RouteContext) {
     }));
   });
 
-  router.post('/quizzes/:quizId/accommodations', limit, authenticate, authorizeConfigure, express.urlencoded({ extended: false, limit: '256kb' }), async (req, res) => {
-    const quiz = res.locals.record;
-    const actor = res.locals.actor as LtiActor;
-    let rows;
-    try {
-      rows = parseAccommodationsForm(req.body ?? {});
-    } catch {
-      throw badRequest('The form named a flag type that does not exist.');
-    }
+  configure('post')
+    .form(accommodationsForm, (_context, problems) => errorPage(400, `The form could not be saved: ${problems.map((p) => p.message).join(' ')}`))
+    .handle(async ({ res, actor, record: quiz, session, input: { rows } }) => {
     await db.transaction(async (tx) => {
       for (const row of rows) {
         await tx.insert(accommodations).values({ quizId: quiz.id, ...row, updatedBy: actor.userId })
           .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: row.disabledFlags, updatedBy: actor.userId, updatedAt: new Date() } });
       }
     });
-    res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?${sessionQuery(res)}&saved=1`);
+    res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?${sessionQuery(session)}&saved=1`);
   });
   return router;
 }

@@ -2,17 +2,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import { heartbeatMessage, type HeartbeatInput } from '../../../models/contracts.ts';
+import { heartbeatMessage } from '../../../models/contracts.ts';
 import { attempts } from '../../../models/schema.ts';
-import type { LtiActor } from '../../http/actors.ts';
-import { authenticateAttempt, authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
+import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, unauthorized } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
 import { hashStartToken, heartbeatSignature } from '../../http/tokens.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
-import { input, validate } from '../../http/validate.ts';
-import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { route } from '../../http/route.ts';
+import { attemptPolicy } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptState, presentStartedAttempt } from '../../presenters/attempt.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
@@ -25,20 +23,20 @@ import { extensionRemovedPage, takeQuizPage } from './views.ts';
 export function attemptPages({ db, tokens, config }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 60 });
-  const authenticate = authenticateLaunch(db, tokens);
-  const authorizeTake = authorize({ policy: quizPolicy, action: 'take', load: loadQuiz(db), what: 'That quiz' });
+  const student = (method: 'get' | 'post', path: string) => route(router, method, path).use(limit).authenticate(launchSession(db, tokens));
 
-  router.get('/quizzes/:quizId/take', limit, authenticate, authorizeTake, (_req, res) => {
-    const quiz = res.locals.record;
-    res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(res)}`, apiBase: `${config.publicUrl}/ext` }));
-  });
+  student('get', '/quizzes/:quizId/take').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
+    .handle(({ res, record: quiz, session }) => {
+      res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, apiBase: `${config.publicUrl}/ext` }));
+    });
 
   // Acknowledging the policy creates the attempt (with the time) and a single-use start token for the extension.
-  router.post('/quizzes/:quizId/attempts', limit, authenticate, express.json({ limit: '4kb' }), validate(createAttemptBody), authorizeTake, async (_req, res) => {
-    const actor = res.locals.actor as LtiActor;
+  student('post', '/quizzes/:quizId/attempts').use(express.json({ limit: '4kb' })).validate(createAttemptBody)
+    .load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
+    .handle(async ({ res, actor, record: quiz }) => {
     const start = tokens.newStartToken();
     const [attempt] = await db.insert(attempts).values({
-      quizId: res.locals.record.id,
+      quizId: quiz.id,
       userId: actor.userId,
       userName: actor.userName,
       policyAcknowledgedAt: new Date(),
@@ -52,11 +50,11 @@ export function attemptPages({ db, tokens, config }: RouteContext) {
 
 export function attemptApi({ db, tokens, queue, config }: RouteContext) {
   const router = Router();
-  const authenticate = authenticateAttempt(tokens);
+  const authenticate = attemptBearer(tokens);
   const perAttempt = (req: express.Request) => `${req.params.attemptId}`;
 
-  router.post('/attempts/start', rateLimit({ windowMs: 60_000, max: 30 }), validate(startAttemptBody), async (_req, res) => {
-    const { startToken } = input<{ startToken: string }>(res);
+  route(router, 'post', '/attempts/start').use(rateLimit({ windowMs: 60_000, max: 30 })).authenticate(anonymous).validate(startAttemptBody)
+    .handle(async ({ res, input: { startToken } }) => {
     // Redeeming clears the hash in the same statement, so a token starts at most one extension.
     const removal = tokens.newRemovalKey();
     const [redeemed] = await db.update(attempts)
@@ -69,11 +67,10 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
     res.status(201).json(presentStartedAttempt(attempt, await tokens.attempt.sign(attempt.id), await disabledFlagsFor(db, attempt.quizId, attempt.userId), removalUrl));
   });
 
-  const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
-  router.post('/attempts/:attemptId/heartbeat', rateLimit({ windowMs: 60_000, max: 120, key: perAttempt }), authenticate, validate(heartbeatBody), authorizeRecord, async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
-    const beat = input<HeartbeatInput>(res);
-    const expected = Buffer.from(heartbeatSignature(String(res.locals.attemptToken), heartbeatMessage(attempt.id, beat)));
+  route(router, 'post', '/attempts/:attemptId/heartbeat').use(rateLimit({ windowMs: 60_000, max: 120, key: perAttempt })).authenticate(authenticate)
+    .validate(heartbeatBody).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
+    .handle(async ({ res, record: attempt, input: beat, attemptToken }) => {
+    const expected = Buffer.from(heartbeatSignature(attemptToken, heartbeatMessage(attempt.id, beat)));
     if (!timingSafeEqual(expected, Buffer.from(beat.signature))) throw unauthorized('The heartbeat is not signed with this attempt\'s token.');
     const now = new Date();
     // Only a growing counter is accepted, in the same statement that stores it, so a replay can never pass.
@@ -91,18 +88,19 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
 
   // Chrome opens this address when the extension is uninstalled (runtime.setUninstallURL): no token survives that,
   // so the attempt's removal key, issued at start, proves which attempt it was.
-  router.get('/attempts/:attemptId/removed', rateLimit({ windowMs: 60_000, max: 10, key: perAttempt }), validate(removalQuery, 'query'), async (req, res) => {
+  route(router, 'get', '/attempts/:attemptId/removed').use(rateLimit({ windowMs: 60_000, max: 10, key: perAttempt })).authenticate(anonymous)
+    .validate(removalQuery, 'query')
+    .handle(async ({ req, res, input: { key } }) => {
     const attempt = await findAttempt(db, String(req.params.attemptId));
-    const { key } = input<{ key: string }>(res);
     if (attempt?.removalKeyHash && attempt.removalKeyHash === hashStartToken(key) && attempt.status === 'in_progress') {
       await extensionRemoved(db, attempt.id);
     }
     res.type('html').send(extensionRemovedPage());
   });
 
-  const authorizeFinish = authorize({ policy: attemptPolicy, action: 'finish', load: loadAttempt(db), what: 'That attempt' });
-  router.post('/attempts/:attemptId/finish', rateLimit({ windowMs: 60_000, max: 30, key: perAttempt }), authenticate, authorizeFinish, async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
+  route(router, 'post', '/attempts/:attemptId/finish').use(rateLimit({ windowMs: 60_000, max: 30, key: perAttempt })).authenticate(authenticate)
+    .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'finish')
+    .handle(async ({ res, record: attempt }) => {
     const [updated] = attempt.status === 'finished'
       ? [attempt]
       : await db.update(attempts).set({ status: 'finished', finishedAt: new Date() }).where(eq(attempts.id, attempt.id)).returning();

@@ -2,14 +2,13 @@
 // still open and again when it closes: one row per flag id, its end and explanation updated, evidence kept once.
 import { Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { flagsBody, type FlagInput } from '../../../models/contracts.ts';
+import { flagsBody } from '../../../models/contracts.ts';
 import { flags } from '../../../models/schema.ts';
-import { authenticateAttempt } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
+import { attemptBearer } from '../../http/authenticate.ts';
 import { badRequest } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
-import { input, validate } from '../../http/validate.ts';
-import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { route } from '../../http/route.ts';
+import { attemptPolicy } from '../../policies/attempt.ts';
 import { objectKeys } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
@@ -19,16 +18,16 @@ const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes
 
 export function flagApi({ db, tokens, bucket }: RouteContext) {
   const router = Router();
-  router.post('/attempts/:attemptId/flags',
-    rateLimit({ windowMs: 60_000, max: 300, key: (req) => String(req.params.attemptId) }),
-    authenticateAttempt(tokens),
-    validate(flagsBody),
-    authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' }),
-    async (_req, res) => {
-      const attempt = res.locals.record as AttemptWithQuiz;
+  route(router, 'post', '/attempts/:attemptId/flags')
+    .use(rateLimit({ windowMs: 60_000, max: 300, key: (req) => String(req.params.attemptId) }))
+    .authenticate(attemptBearer(tokens))
+    .validate(flagsBody)
+    .load(loadAttempt(db), 'That attempt')
+    .authorize(attemptPolicy, 'record')
+    .handle(async ({ res, record: attempt, input }) => {
       const disabled = await disabledFlagsFor(db, attempt.quizId, attempt.userId);
       // A type turned off for this student is acknowledged and dropped, so an old extension cannot store it either.
-      const incoming = input<{ flags: FlagInput[] }>(res).flags.filter((f) => !(disabled as string[]).includes(f.type));
+      const incoming = input.flags.filter((f) => !(disabled as string[]).includes(f.type));
       const evidence = incoming.map((f) => (f.evidence ? Buffer.from(f.evidence, 'base64') : undefined));
       if (evidence.some((e) => e && !isJpeg(e))) throw badRequest('Evidence must be a JPEG image.');
       let created = 0;
@@ -54,7 +53,7 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
           }
         }
       }
-      res.json({ accepted: input<{ flags: FlagInput[] }>(res).flags.length, created });
+      res.json({ accepted: input.flags.length, created });
     });
   return router;
 }

@@ -1,13 +1,11 @@
 // Instructors place a proctored quiz through Deep Linking and edit its settings later.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { eq } from 'drizzle-orm';
 import { launches, quizzes } from '../../../models/schema.ts';
 import type { IdToken } from 'ltijs';
-import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
-import { describeZodError } from '../../http/errors.ts';
-import type { LtiActor } from '../../http/actors.ts';
+import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
+import { route } from '../../http/route.ts';
 import { courseOf, coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
@@ -17,57 +15,57 @@ import { quizFormPage } from './views.ts';
 
 export function quizPages({ db, tokens, lti }: RouteContext) {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
   const limit = rateLimit({ windowMs: 60_000, max: 120 });
-  const authenticate = authenticateLaunch(db, tokens);
-  const authorizeAddQuiz = authorize({ policy: coursePolicy, action: 'addQuiz', load: (_req, res) => courseOf(res.locals.actor), what: 'Your course', denied: 'Only instructors can add proctored quizzes.',
+  const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).use(limit).authenticate(launchSession(db, tokens));
+  const addQuiz = (method: 'get' | 'post') => instructor(method, '/deep-link')
+    .load((_req, { actor }) => courseOf(actor), 'Your course').authorize(coursePolicy, 'addQuiz', 'Only instructors can add proctored quizzes.');
+  const heading = 'Add a proctored quiz';
+  const deepLinkAction = (session: string) => `/app/deep-link?${sessionQuery(session)}`;
+
+  addQuiz('get').handle(({ res, session }) => {
+    res.type('html').send(quizFormPage({ heading, action: deepLinkAction(session) }));
   });
 
-  router.get('/deep-link', limit, authenticate, authorizeAddQuiz, (_req, res) => {
-    res.type('html').send(quizFormPage({ heading: 'Add a proctored quiz', action: `/app/deep-link?${sessionQuery(res)}` }));
+  addQuiz('post')
+    .form(quizForm, ({ req, session }, problems) => quizFormPage({ heading, action: deepLinkAction(session), quiz: draftOf(req.body), problems }))
+    .handle(async ({ res, actor, input }) => {
+      const { title, quizUrl, ...settings } = input;
+      const [quiz] = await db.insert(quizzes).values({
+        issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
+        title, quizUrl, settings, createdBy: actor.userId,
+      }).returning();
+      const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
+      const item = {
+        type: 'ltiResourceLink',
+        title: `${title} (proctored)`,
+        text: 'Start here: Invigil checks your setup and opens the quiz under proctoring.',
+        custom: { invigil_quiz: quiz.id },
+      };
+      const formHtml = await lti.DeepLinking.createDeepLinkingForm(launch.token as unknown as IdToken, [item], { message: `Proctoring enabled for ${title}.` });
+      res.type('html').send(formHtml);
+    });
+
+  const configure = (method: 'get' | 'post') => instructor(method, '/quizzes/:quizId/settings').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
+  const settingsAction = (quizId: string, session: string) => `/app/quizzes/${quizId}/settings?${sessionQuery(session)}`;
+
+  configure('get').handle(({ req, res, record: quiz, session }) => {
+    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), quiz, saved: req.query.saved === '1' }));
   });
 
-  router.post('/deep-link', limit, authenticate, authorizeAddQuiz, form, async (req, res) => {
-    const actor = res.locals.actor as LtiActor;
-    const parsed = quizForm.safeParse(req.body);
-    if (!parsed.success) {
-      return res.status(400).type('html').send(quizFormPage({
-        heading: 'Add a proctored quiz', action: `/app/deep-link?${sessionQuery(res)}`, quiz: { title: req.body.title, quizUrl: req.body.quizUrl }, problems: describeZodError(parsed.error),
-      }));
-    }
-    const { title, quizUrl, ...settings } = parsed.data;
-    const [quiz] = await db.insert(quizzes).values({
-      issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
-      title, quizUrl, settings, createdBy: actor.userId,
-    }).returning();
-    const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
-    const item = {
-      type: 'ltiResourceLink',
-      title: `${title} (proctored)`,
-      text: 'Start here: Invigil checks your setup and opens the quiz under proctoring.',
-      custom: { invigil_quiz: quiz.id },
-    };
-    const formHtml = await lti.DeepLinking.createDeepLinkingForm(launch.token as unknown as IdToken, [item], { message: `Proctoring enabled for ${title}.` });
-    res.type('html').send(formHtml);
-  });
-
-  const authorizeConfigure = authorize({ policy: quizPolicy, action: 'configure', load: loadQuiz(db), what: 'That quiz' });
-  router.get('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, (req, res) => {
-    const quiz = res.locals.record;
-    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: `/app/quizzes/${quiz.id}/settings?${sessionQuery(res)}`, quiz, saved: req.query.saved === '1' }));
-  });
-
-  router.post('/quizzes/:quizId/settings', limit, authenticate, authorizeConfigure, form, async (req, res) => {
-    const quiz = res.locals.record;
-    const action = `/app/quizzes/${quiz.id}/settings?${sessionQuery(res)}`;
-    const parsed = quizForm.safeParse(req.body);
-    if (!parsed.success) {
-      return res.status(400).type('html').send(quizFormPage({ heading: 'Proctoring settings', action, quiz, problems: describeZodError(parsed.error) }));
-    }
-    const { title, quizUrl, ...settings } = parsed.data;
-    await db.update(quizzes).set({ title, quizUrl, settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
-    res.redirect(303, `${action}&saved=1`);
-  });
+  configure('post')
+    .form(quizForm, ({ record: quiz, session }, problems) => quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), quiz, problems }))
+    .handle(async ({ res, record: quiz, session, input }) => {
+      const { title, quizUrl, ...settings } = input;
+      await db.update(quizzes).set({ title, quizUrl, settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
+      res.redirect(303, `${settingsAction(quiz.id, session)}&saved=1`);
+    });
 
   return router;
+}
+
+/** What the instructor typed, to show again beside the problems. */
+function draftOf(body: unknown) {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { title: text(fields.title), quizUrl: text(fields.quizUrl) };
 }

@@ -2,25 +2,26 @@
 // time; the server picks the recording rung from it, keeps both on the attempt, and puts them on the timeline.
 import { Router } from 'express';
 import { eq } from 'drizzle-orm';
-import { bandwidthBody, type BandwidthInput } from '../../../models/contracts.ts';
+import { bandwidthBody } from '../../../models/contracts.ts';
 import { bandwidthProbeBytes, rungFor, rungs } from '../../../models/recording.ts';
 import { attemptEvents, attempts } from '../../../models/schema.ts';
-import { authenticateAttempt } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
+import { attemptBearer } from '../../http/authenticate.ts';
 import { HttpError } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
-import { input, validate } from '../../http/validate.ts';
-import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { route } from '../../http/route.ts';
+import { attemptPolicy } from '../../policies/attempt.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
 export function bandwidthApi({ db, tokens }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 10, key: (req) => String(req.params.attemptId) });
-  const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
+  const recordingAttempt = () => route(router, 'post', '/attempts/:attemptId/bandwidth').use(limit).authenticate(attemptBearer(tokens));
 
   // Read and dropped: only its transfer time matters, which the extension measures.
-  router.post('/attempts/:attemptId/bandwidth-probe', limit, authenticateAttempt(tokens), authorizeRecord, async (req, res) => {
+  route(router, 'post', '/attempts/:attemptId/bandwidth-probe').use(limit).authenticate(attemptBearer(tokens))
+    .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
+    .handle(async ({ req, res }) => {
     let bytes = 0;
     for await (const part of req) {
       bytes += (part as Buffer).length;
@@ -29,9 +30,8 @@ export function bandwidthApi({ db, tokens }: RouteContext) {
     res.json({ bytes });
   });
 
-  router.post('/attempts/:attemptId/bandwidth', limit, authenticateAttempt(tokens), validate(bandwidthBody), authorizeRecord, async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
-    const { bytes, elapsedMs } = input<BandwidthInput>(res);
+  recordingAttempt().validate(bandwidthBody).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
+    .handle(async ({ res, record: attempt, input: { bytes, elapsedMs } }) => {
     const kbps = Math.round((bytes * 8) / elapsedMs);
     const rung = rungFor(kbps);
     await db.update(attempts).set({ bandwidthKbps: kbps, recordingRung: rung }).where(eq(attempts.id, attempt.id));

@@ -2,14 +2,13 @@
 // object's size before it counts the chunk as kept.
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { chunkCompleteBody, chunkContentType, chunkUploadBody, type ChunkUploadInput, type ChunkUploadResponse } from '../../../models/contracts.ts';
+import { chunkCompleteBody, chunkContentType, chunkUploadBody, type ChunkUploadResponse } from '../../../models/contracts.ts';
 import { chunks } from '../../../models/schema.ts';
-import { authenticateAttempt } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
+import { attemptBearer } from '../../http/authenticate.ts';
 import { conflict } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
-import { input, validate } from '../../http/validate.ts';
-import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { route } from '../../http/route.ts';
+import { attemptPolicy } from '../../policies/attempt.ts';
 import { objectKeys, presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
@@ -17,11 +16,10 @@ import type { RouteContext } from '../context.ts';
 export function recordingApi({ db, tokens, bucket, queue }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 600, key: (req) => String(req.params.attemptId) });
-  const authorizeRecord = authorize({ policy: attemptPolicy, action: 'record', load: loadAttempt(db), what: 'That attempt' });
 
-  router.post('/attempts/:attemptId/chunks', limit, authenticateAttempt(tokens), validate(chunkUploadBody), authorizeRecord, async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
-    const chunk = input<ChunkUploadInput>(res);
+  route(router, 'post', '/attempts/:attemptId/chunks').use(limit).authenticate(attemptBearer(tokens)).validate(chunkUploadBody)
+    .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
+    .handle(async ({ res, record: attempt, input: chunk }) => {
     const objectKey = objectKeys.chunk(attempt.id, chunk.stream, chunk.segment, chunk.seq);
     // Re-asking for the same chunk (a retry) is fine; a different body under the same number is not.
     const [row] = await db.insert(chunks).values({
@@ -38,11 +36,10 @@ export function recordingApi({ db, tokens, bucket, queue }: RouteContext) {
     res.json(body);
   });
 
-  router.post('/attempts/:attemptId/chunks/complete', limit, authenticateAttempt(tokens), validate(chunkCompleteBody), authorize({
-    policy: attemptPolicy, action: 'finish', load: loadAttempt(db), what: 'That attempt',
-  }), async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
-    const ref = input<{ stream: string; segment: number; seq: number }>(res);
+  // Confirming may come after the attempt finished: the outbox drains last.
+  route(router, 'post', '/attempts/:attemptId/chunks/complete').use(limit).authenticate(attemptBearer(tokens)).validate(chunkCompleteBody)
+    .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'finish')
+    .handle(async ({ res, record: attempt, input: ref }) => {
     const where = and(eq(chunks.attemptId, attempt.id), eq(chunks.stream, ref.stream), eq(chunks.segment, ref.segment), eq(chunks.seq, ref.seq));
     const [chunk] = await db.select().from(chunks).where(where);
     if (!chunk) throw conflict('Ask for an upload URL for this chunk first.');

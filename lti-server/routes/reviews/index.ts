@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { attemptEvents, attempts, flags, recordings } from '../../../models/schema.ts';
-import { authenticateLaunch, sessionQuery } from '../../http/authenticate.ts';
-import { authorize } from '../../http/authorize.ts';
+import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
-import { attemptPolicy, type AttemptWithQuiz } from '../../policies/attempt.ts';
+import { route } from '../../http/route.ts';
+import { attemptPolicy } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptRow, presentEvent, presentFlag, presentRecording, timelineOrigin } from '../../presenters/review.ts';
 import { presignSeconds } from '../../storage/bucket.ts';
@@ -20,15 +20,14 @@ const reviewUrlSeconds = presignSeconds;
 export function reviewPages({ db, tokens, bucket }: RouteContext) {
   const router = Router();
   const limit = rateLimit({ windowMs: 60_000, max: 300 });
-  const authenticate = authenticateLaunch(db, tokens);
-  const authorizeAttempt = authorize({ policy: attemptPolicy, action: 'review', load: loadAttempt(db), what: 'That attempt' });
+  const reviewer = (path: string) => route(router, 'get', path).use(limit).authenticate(launchSession(db, tokens));
+  const reviewAttempt = (path: string) => reviewer(path).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'review');
 
-  router.get('/quizzes/:quizId/attempts', limit, authenticate, authorize({ policy: quizPolicy, action: 'review', load: loadQuiz(db), what: 'That quiz' }), async (_req, res) => {
-    const quiz = res.locals.record;
+  reviewer('/quizzes/:quizId/attempts').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'review').handle(async ({ res, record: quiz, session }) => {
     const rows = await db.select({ attempt: attempts, flagCount: count(flags.id) }).from(attempts)
       .leftJoin(flags, eq(flags.attemptId, attempts.id)).where(eq(attempts.quizId, quiz.id))
       .groupBy(attempts.id).orderBy(desc(attempts.createdAt));
-    const q = sessionQuery(res);
+    const q = sessionQuery(session);
     res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), {
       review: (id) => `/app/attempts/${id}/review?${q}`,
       settings: `/app/quizzes/${quiz.id}/settings?${q}`,
@@ -36,15 +35,13 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
     }));
   });
 
-  router.get('/attempts/:attemptId/review', limit, authenticate, authorizeAttempt, (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
-    const q = sessionQuery(res);
+  reviewAttempt('/attempts/:attemptId/review').handle(({ res, record: attempt, session }) => {
+    const q = sessionQuery(session);
     const title = `${attempt.userName ?? attempt.userId} · ${attempt.quiz.title}`;
     res.type('html').send(reviewPage(title, `/app/attempts/${attempt.id}/review.json?${q}`, `/app/quizzes/${attempt.quizId}/attempts?${q}`));
   });
 
-  router.get('/attempts/:attemptId/review.json', limit, authenticate, authorizeAttempt, async (_req, res) => {
-    const attempt = res.locals.record as AttemptWithQuiz;
+  reviewAttempt('/attempts/:attemptId/review.json').handle(async ({ res, record: attempt }) => {
     const [recordingRows, flagRows, eventRows] = await Promise.all([
       // Webcam first: flags come from it.
       db.select().from(recordings).where(eq(recordings.attemptId, attempt.id)).orderBy(desc(recordings.stream)),
