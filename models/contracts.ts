@@ -1,10 +1,15 @@
 // Typed contracts shared by the server and the extension. Keep them free of Node and DOM dependencies.
 import { z } from 'zod';
+import { extensionEventTypes } from './events.ts';
+import { flagSeverities, flagTypes, reportedFlagTypes } from './flags.ts';
 import { lockdownPresets, lockdownRuleNames } from './lockdown.ts';
+import { defaultKbps, kbpsBounds } from './recording.ts';
+import { streamNames } from './streams.ts';
 
-export const streamNames = ['webcam', 'screen'] as const;
+export { streamNames, type StreamName } from './streams.ts';
+export { flagSeverities, flagTypes, type FlagType } from './flags.ts';
+import type { FlagType } from './flags.ts';
 export const streamSchema = z.enum(streamNames);
-export type StreamName = z.infer<typeof streamSchema>;
 
 export const sensitivities = ['low', 'normal', 'high'] as const;
 export type Sensitivity = (typeof sensitivities)[number];
@@ -36,8 +41,8 @@ export const quizSettingsSchema = z.object({
   recordWebcam: z.boolean().default(true),
   recordScreen: z.boolean().default(true),
   /** Full-quality bitrates (kbit/s); the bandwidth ladder's lower rungs never exceed them. */
-  webcamKbps: z.number().int().min(50).max(2000).default(300),
-  screenKbps: z.number().int().min(50).max(2000).default(350),
+  webcamKbps: z.number().int().min(kbpsBounds.min).max(kbpsBounds.max).default(defaultKbps.webcam),
+  screenKbps: z.number().int().min(kbpsBounds.min).max(kbpsBounds.max).default(defaultKbps.screen),
   /** Record the microphone with the webcam. */
   recordMicrophone: z.boolean().default(false),
   /** When the camera or the screen share stops mid-attempt: hide the quiz until it is restarted (true), or carry on. */
@@ -55,15 +60,8 @@ export const defaultPolicyText = [
   'Stay in the quiz tab; leaving it is recorded. Recordings are kept only as long as your institution’s policy says.',
 ].join('\n');
 
-/** Flags the on-device detector raises; an accommodation can turn each off for a student. */
-export const flagTypes = ['phone', 'multiple_people', 'nobody', 'face_not_visible', 'camera_covered_or_dark'] as const;
 export const flagTypeSchema = z.enum(flagTypes);
-export type FlagType = z.infer<typeof flagTypeSchema>;
-/** Flags about the exam's integrity: the extension reports a second display and a stopped stream; the server the rest. */
-export const integrityFlagTypes = ['multiple_displays', 'stream_lost', 'heartbeat_lost', 'extension_removed'] as const;
-export type IntegrityFlagType = (typeof integrityFlagTypes)[number];
-const reportedFlagTypeSchema = z.enum([...flagTypes, 'multiple_displays', 'stream_lost']);
-export const flagSeverities = ['low', 'medium', 'high'] as const;
+const reportedFlagTypeSchema = z.enum(reportedFlagTypes);
 
 /** Why a flag was raised, in terms an instructor and a student can check. */
 export const flagExplanationSchema = z.object({
@@ -91,11 +89,12 @@ export const heartbeatBody = z.object({
   signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url HMAC-SHA256'),
 });
 export type HeartbeatInput = z.infer<typeof heartbeatBody>;
-export { heartbeatMessage } from './heartbeat.ts';
+export { heartbeatMessage, signHeartbeat } from './heartbeat.ts';
 
 export const attemptEventSchema = z.object({
   id: clientId,
-  type: z.string().min(1).max(64).regex(/^[a-z_]+$/),
+  /** Only types in the registry (models/events.ts) that the extension may report. */
+  type: z.enum(extensionEventTypes),
   at: epochMs,
   details: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
 });

@@ -1,7 +1,13 @@
-// Recording constants shared by the extension's recorder and the server's remux. No dependencies.
+// Recording constants shared by the extension's recorder, the server's remux, the quiz form and the benchmarks.
+import type { StreamName } from './streams.ts';
 
 /** How much recording one chunk holds: the recorder's timeslice. */
 export const timesliceMs = 3000;
+
+/** Full-quality bitrates a quiz records at unless its settings say otherwise (kbit/s). */
+export const defaultKbps: Record<StreamName, number> = { webcam: 300, screen: 350 };
+/** What a quiz may set a full-quality bitrate to (kbit/s). */
+export const kbpsBounds = { min: 50, max: 2000 } as const;
 
 /**
  * The bandwidth ladder: before recording starts, an upload check picks the richest rung the connection carries with
@@ -21,7 +27,7 @@ export type RungSettings = {
 };
 
 export const rungs: Record<RecordingRung, RungSettings> = {
-  full: { minKbps: 1200, webcam: { width: 640, height: 480, frameRate: 15, bitsPerSecond: 300_000 }, screen: { frameRate: 5, bitsPerSecond: 350_000 }, label: 'full video' },
+  full: { minKbps: 1200, webcam: { width: 640, height: 480, frameRate: 15, bitsPerSecond: defaultKbps.webcam * 1000 }, screen: { frameRate: 5, bitsPerSecond: defaultKbps.screen * 1000 }, label: 'full video' },
   reduced: { minKbps: 350, webcam: { width: 320, height: 240, frameRate: 10, bitsPerSecond: 100_000 }, screen: { frameRate: 2, bitsPerSecond: 120_000 }, label: 'reduced video (low bandwidth)' },
   snapshots: { minKbps: 0, webcam: { width: 320, height: 240, frameRate: 1, bitsPerSecond: 40_000 }, screen: { frameRate: 1, bitsPerSecond: 50_000 }, snapshotEveryMs: 5000, label: 'snapshots only (very low bandwidth)' },
 };

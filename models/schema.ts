@@ -4,6 +4,9 @@ import {
   bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
+import type { EventType } from './events.ts';
+import type { AnyFlagType, FlagSeverity } from './flags.ts';
+import type { StreamName } from './streams.ts';
 import type { RecordingRung } from './recording.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -104,7 +107,7 @@ export const attemptEvents = pgTable('attempt_events', {
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
   /** Chosen by the extension, so a retried batch is stored once. */
   clientEventId: text('client_event_id').notNull(),
-  type: text('type').notNull(),
+  type: text('type').$type<EventType>().notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   receivedAt: createdAt(),
@@ -115,8 +118,8 @@ export const flags = pgTable('flags', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
   clientFlagId: text('client_flag_id').notNull(),
-  type: text('type').notNull(),
-  severity: text('severity').notNull(),
+  type: text('type').$type<AnyFlagType>().notNull(),
+  severity: text('severity').$type<FlagSeverity>().notNull(),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
   endedAt: timestamp('ended_at', { withTimezone: true }).notNull(),
   explanation: jsonb('explanation').$type<FlagExplanation>().notNull(),
@@ -128,7 +131,7 @@ export const flags = pgTable('flags', {
 /** One uploaded slice of a recording stream. Only the first chunk of a segment carries the WebM header. */
 export const chunks = pgTable('chunks', {
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
-  stream: text('stream').notNull(),
+  stream: text('stream').$type<StreamName>().notNull(),
   segment: integer('segment').notNull(),
   seq: integer('seq').notNull(),
   objectKey: text('object_key').notNull(),
@@ -146,7 +149,7 @@ export const chunks = pgTable('chunks', {
  */
 export const chunkRuns = pgTable('chunk_runs', {
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
-  stream: text('stream').notNull(),
+  stream: text('stream').$type<StreamName>().notNull(),
   segment: integer('segment').notNull(),
   firstSeq: integer('first_seq').notNull(),
   lastSeq: integer('last_seq').notNull(),
@@ -161,7 +164,7 @@ export type RecordingStatus = (typeof recordingStatuses)[number];
 /** The seekable review file made from one stream's chunks. */
 export const recordings = pgTable('recordings', {
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
-  stream: text('stream').notNull(),
+  stream: text('stream').$type<StreamName>().notNull(),
   status: text('status').$type<RecordingStatus>().notNull().default('processing'),
   objectKey: text('object_key'),
   bytes: bigint('bytes', { mode: 'number' }),

@@ -71,7 +71,7 @@ export async function longRecording(invigil: TestInvigil, work: string, minutes:
     const data = bytes.subarray(seq * size, Math.min(bytes.length, (seq + 1) * size));
     const key = objectKeys.chunk(attempt.id, 'webcam', 0, seq);
     await invigil.bucket.putBytes(key, data, 'video/webm');
-    rows.push({ attemptId: attempt.id, stream: 'webcam', segment: 0, seq, objectKey: key, bytes: data.length, sha256: sha256(data), segmentStartedAt: started, uploaded: true });
+    rows.push({ attemptId: attempt.id, stream: 'webcam' as const, segment: 0, seq, objectKey: key, bytes: data.length, sha256: sha256(data), segmentStartedAt: started, uploaded: true });
   }
   for (let i = 0; i < rows.length; i += 500) await invigil.db.insert(chunks).values(rows.slice(i, i + 500));
   // What the compaction jobs did while the attempt ran: consecutive chunks joined into five-minute runs.

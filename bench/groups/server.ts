@@ -3,8 +3,8 @@
 import { count, inArray } from 'drizzle-orm';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { attemptEvents, attempts, quizzes } from '../../models/schema.ts';
-import { createTokenService, heartbeatSignature } from '../../lti-server/http/tokens.ts';
-import { heartbeatMessage } from '../../models/contracts.ts';
+import { createTokenService } from '../../lti-server/http/tokens.ts';
+import { signHeartbeat } from '../../models/heartbeat.ts';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../lti-server/database.ts';
 import { createTestDatabase, freePort } from '../../test/support/invigil.ts';
+import { quizSettingsSchema } from '../../models/contracts.ts';
 
 const attemptCount = Number(process.env.BENCH_ATTEMPTS ?? 1000);
 const durationMs = Number(process.env.BENCH_SECONDS ?? 30) * 1000;
@@ -67,7 +68,7 @@ export const serverBenchmark = {
       const db = server.database.db;
       const [quiz] = await db.insert(quizzes).values({
         issuer: 'https://lms.bench', clientId: 'bench', deploymentId: '1', contextId: 'c', title: 'Bench', quizUrl: 'https://lms.bench/q',
-        settings: { sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, webcamKbps: 300, screenKbps: 350, recordMicrophone: false, pauseOnStreamLoss: false, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'p', retentionDays: 30 }, createdBy: 'bench',
+        settings: quizSettingsSchema.parse({ policyText: 'p' }), createdBy: 'bench',
       }).returning();
       const rows = await db.insert(attempts).values(Array.from({ length: attemptCount }, (_, i) => ({
         quizId: quiz.id, userId: `student-${i}`, status: 'in_progress' as const, startedAt: new Date(),
@@ -102,7 +103,7 @@ export const serverBenchmark = {
               nextHeartbeat += heartbeatMs;
               heartbeats += 1;
               const signed = { counter: ++beat, sentAt: Date.now() };
-              const result = await post(client, '/heartbeat', { ...signed, signature: heartbeatSignature(client.token, heartbeatMessage(client.id, signed)) });
+              const result = await post(client, '/heartbeat', { ...signed, signature: await signHeartbeat(client.token, client.id, signed) });
               if (!result.ok) failures += 1;
             } else {
               nextBurst += burstEveryMs * (0.5 + Math.random());

@@ -1,6 +1,7 @@
 // Events reported to the server in small batches, retried until stored; repeats of one kind inside a batch
 // are counted rather than sent one by one.
 import type { AttemptEventInput } from '../../models/contracts.ts';
+import type { ExtensionEventType } from '../../models/events.ts';
 import { withRetry, type AttemptApi } from './api.ts';
 
 export function createEventQueue(api: AttemptApi, options: { flushMs?: number } = {}) {
@@ -24,7 +25,7 @@ export function createEventQueue(api: AttemptApi, options: { flushMs?: number } 
   }
 
   return {
-    report(type: string, details: AttemptEventInput['details'] = {}) {
+    report(type: ExtensionEventType, details: AttemptEventInput['details'] = {}) {
       const last = pending.at(-1);
       if (last && last.type === type && JSON.stringify({ ...last.details, repeats: undefined }) === JSON.stringify({ ...details, repeats: undefined })) {
         last.details = { ...last.details, repeats: Number(last.details.repeats ?? 1) + 1 };

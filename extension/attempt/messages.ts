@@ -1,6 +1,7 @@
 // Messages between the background, the recorder page and the popup. The recorder (an offscreen document in
 // Chrome) can use only the runtime API, so everything it needs from storage comes in these messages.
 import type { StreamName } from '../../models/contracts.ts';
+import type { ExtensionEventType } from '../../models/events.ts';
 import type { ActiveAttempt } from './state.ts';
 
 export type RecorderCommand =
@@ -39,7 +40,7 @@ export type QuizGuardToPage =
   | { type: 'streams'; lostStreams: LostStream[] }
   | { type: 'release' };
 export type QuizGuardFromPage =
-  | { type: 'event'; event: string; details: Record<string, string | number | boolean> }
+  | { type: 'event'; event: ExtensionEventType; details: Record<string, string | number | boolean> }
   | { type: 'restart-stream'; stream: StreamName }
   | { type: 'end' };
 /** A stream that stopped mid-attempt, as the quiz page shows it; `pause` hides the quiz until it is restarted. */

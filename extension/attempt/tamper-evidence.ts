@@ -2,7 +2,7 @@
 // grows (kept in storage, so a restarted worker goes on counting) and whose HMAC is keyed by the attempt token; and
 // an uninstall address that tells the server if the extension is removed mid-attempt.
 import { browser } from 'wxt/browser';
-import { heartbeatMessage } from '../../models/heartbeat.ts';
+import { signHeartbeat } from '../../models/heartbeat.ts';
 import { ApiError, type AttemptApi } from './api.ts';
 import type { ActiveAttempt } from './state.ts';
 
@@ -16,17 +16,11 @@ async function nextCounter(attemptId: string) {
   return counter;
 }
 
-async function sign(token: string, message: string) {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(token), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)));
-  return btoa(String.fromCharCode(...mac)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** Sends one signed heartbeat. Resolves false when the server says the attempt is no longer running. */
 export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi) {
   const beat = { counter: await nextCounter(attempt.attemptId), sentAt: Date.now() };
   try {
-    await api.heartbeat({ ...beat, signature: await sign(attempt.attemptToken, heartbeatMessage(attempt.attemptId, beat)) });
+    await api.heartbeat({ ...beat, signature: await signHeartbeat(attempt.attemptToken, attempt.attemptId, beat) });
     return true;
   } catch (error) {
     // 401 (token expired) and 403 (attempt finished or not ours) mean there is no attempt left to guard.

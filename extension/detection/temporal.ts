@@ -2,6 +2,7 @@
 // samples merge into one flag with a start and an end, so one spurious frame never flags a student. Frames too dim
 // to judge raise a `poor_video` note instead of any cheating flag.
 import type { FlagExplanation, FlagType } from '../../models/contracts.ts';
+import { flagKinds, type FlagSeverity } from '../../models/flags.ts';
 import { modelName, type FrameResult, type Thresholds } from './detector.ts';
 
 export const windowSize = 5;
@@ -23,7 +24,7 @@ type Sample = { at: number; result: FrameResult };
 export type RaisedFlag = {
   id: string;
   type: FlagType;
-  severity: 'low' | 'medium' | 'high';
+  severity: FlagSeverity;
   startedAt: number;
   endedAt: number;
   explanation: FlagExplanation;
@@ -35,7 +36,6 @@ const judgeable = (r: FrameResult) => !covered(r) && r.light.mean >= light.poorM
 type Condition = {
   holds: (r: FrameResult) => boolean;
   score: (r: FrameResult) => number;
-  severity: RaisedFlag['severity'];
   summary: string;
   /** How long the condition must last before it is worth a flag. */
   minDurationMs?: number;
@@ -43,14 +43,14 @@ type Condition = {
 
 export function conditionsFor(options: { nobodySeconds: number }): Record<FlagType, Condition> {
   return {
-    phone: { holds: (r) => judgeable(r) && r.phone, score: (r) => r.phoneScore, severity: 'high', summary: 'A cell phone was visible on camera.' },
-    multiple_people: { holds: (r) => judgeable(r) && r.persons > 1, score: (r) => r.personScore, severity: 'high', summary: 'More than one person was visible on camera.' },
+    phone: { holds: (r) => judgeable(r) && r.phone, score: (r) => r.phoneScore, summary: 'A cell phone was visible on camera.' },
+    multiple_people: { holds: (r) => judgeable(r) && r.persons > 1, score: (r) => r.personScore, summary: 'More than one person was visible on camera.' },
     nobody: {
-      holds: (r) => judgeable(r) && r.persons === 0, score: (r) => r.personScore, severity: 'medium',
+      holds: (r) => judgeable(r) && r.persons === 0, score: (r) => r.personScore,
       summary: `Nobody was visible on camera for at least ${options.nobodySeconds} s.`, minDurationMs: options.nobodySeconds * 1000,
     },
-    face_not_visible: { holds: (r) => judgeable(r) && r.persons > 0 && r.faces === 0, score: (r) => r.personScore, severity: 'low', summary: 'A person was visible but not their face.' },
-    camera_covered_or_dark: { holds: covered, score: (r) => Math.min(1, r.light.mean / 255), severity: 'medium', summary: 'The camera image was dark or covered.' },
+    face_not_visible: { holds: (r) => judgeable(r) && r.persons > 0 && r.faces === 0, score: (r) => r.personScore, summary: 'A person was visible but not their face.' },
+    camera_covered_or_dark: { holds: covered, score: (r) => Math.min(1, r.light.mean / 255), summary: 'The camera image was dark or covered.' },
   };
 }
 
@@ -102,7 +102,7 @@ export function createFlagTracker(options: {
               samples: recent.length,
               held: holding,
               flag: {
-                id: options.newId(), type, severity: condition.severity, startedAt: holding[0].at, endedAt: at,
+                id: options.newId(), type, severity: flagKinds[type].severity, startedAt: holding[0].at, endedAt: at,
                 explanation: { model: modelName, thresholds: { ...options.thresholds }, scores: [], samples: 0, samplesHeld: 0, summary: condition.summary },
               },
             });

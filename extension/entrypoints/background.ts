@@ -17,6 +17,7 @@ import '../lockdown/rules/index.ts';
 import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
 import { adapterFor } from '../lms/adapters.ts';
 import type { SetupCheck } from '../detection/setup-check.ts';
+import { flagKinds } from '../../models/flags.ts';
 
 const recorderPath = '/recorder.html';
 
@@ -106,7 +107,7 @@ function reportStreamFlag(stream: StreamName, startedAt: number, endedAt: number
   const api = running?.api;
   if (!api) return;
   void withRetry(() => api.flags([{
-    id: `stream-lost-${stream}-${startedAt}`, type: 'stream_lost', severity: 'medium', startedAt, endedAt,
+    id: `stream-lost-${stream}-${startedAt}`, type: 'stream_lost', severity: flagKinds.stream_lost.severity, startedAt, endedAt,
     explanation: { model: 'browser media track', thresholds: {}, scores: [], samples: 1, samplesHeld: 1, summary: `The ${streamNames[stream]} stopped recording.` },
   }]), { maxDelayMs: 10_000 }).catch(() => {});
 }

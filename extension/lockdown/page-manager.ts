@@ -1,10 +1,11 @@
 // Lockdown rules enforced inside the quiz page (by the quiz-guard content script) register here, one file each
 // (page-rules/). Same shape as the background's rules: init(signal) starts one, aborting the signal undoes it.
+import type { ExtensionEventType } from '../../models/events.ts';
 import type { LockdownRuleName } from '../../models/lockdown.ts';
 
 export type PageRuleContext = {
   /** An event for the review timeline, with a `summary` sentence an instructor can read. */
-  report: (type: string, details: Record<string, string | number | boolean>) => void;
+  report: (type: ExtensionEventType, details: Record<string, string | number | boolean>) => void;
 };
 
 export type PageRule = {

@@ -2,6 +2,7 @@
 // page rules to run; pages of other tabs are told there is nothing to do. Ending lockdown tells each page to let go.
 import { browser, type Browser } from 'wxt/browser';
 import type { StreamName } from '../../models/contracts.ts';
+import type { ExtensionEventType } from '../../models/events.ts';
 import { lockdownActiveKey, quizGuardPortName, type LostStream, type QuizGuardFromPage, type QuizGuardToPage } from '../attempt/messages.ts';
 
 export type QuizPageLockdown = {
@@ -9,7 +10,7 @@ export type QuizPageLockdown = {
   pageRules: string[];
   labels: string[];
   lostStreams: LostStream[];
-  report: (type: string, details: Record<string, string | number | boolean>) => void;
+  report: (type: ExtensionEventType, details: Record<string, string | number | boolean>) => void;
   restartStream: (stream: StreamName) => void;
   end: () => void;
 };

@@ -53,8 +53,3 @@ export function createTokenService(appSecret: string) {
 export function hashStartToken(token: string) {
   return createHash('sha256').update(token).digest('hex');
 }
-
-/** The HMAC-SHA256 (base64url) a heartbeat carries, keyed by the attempt token the extension holds. */
-export function heartbeatSignature(attemptToken: string, message: string) {
-  return createHmac('sha256', attemptToken).update(message).digest('base64url');
-}

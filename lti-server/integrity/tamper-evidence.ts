@@ -4,6 +4,7 @@ import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { FlagExplanation } from '../../models/contracts.ts';
 import { attemptEvents, attempts, flags } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
+import { flagKinds } from '../../models/flags.ts';
 
 const serverModel = 'invigil-server tamper evidence';
 
@@ -28,7 +29,7 @@ export async function flagSilentAttempts(db: Database, timeoutMs: number, now = 
     const summary = `No heartbeat from the extension for ${seconds(now.getTime() - since.getTime())} while the attempt was open: `
       + 'the extension was disabled or removed, the browser was closed or crashed, or the computer lost its connection.';
     await db.insert(flags).values({
-      attemptId: attempt.id, clientFlagId: `heartbeat-lost-${since.getTime()}`, type: 'heartbeat_lost', severity: 'high',
+      attemptId: attempt.id, clientFlagId: `heartbeat-lost-${since.getTime()}`, type: 'heartbeat_lost', severity: flagKinds.heartbeat_lost.severity,
       startedAt: since, endedAt: now, explanation: explanation(summary, { timeoutSeconds: timeoutMs / 1000 }),
     }).onConflictDoUpdate({
       target: [flags.attemptId, flags.clientFlagId],
@@ -62,7 +63,7 @@ export async function heartbeatRefused(db: Database, attemptId: string, counter:
 export async function extensionRemoved(db: Database, attemptId: string, now = new Date()) {
   const summary = 'The Invigil extension was removed from the browser while the attempt was running.';
   await db.insert(flags).values({
-    attemptId, clientFlagId: 'extension-removed', type: 'extension_removed', severity: 'high', startedAt: now, endedAt: now,
+    attemptId, clientFlagId: 'extension-removed', type: 'extension_removed', severity: flagKinds.extension_removed.severity, startedAt: now, endedAt: now,
     explanation: explanation(summary),
   }).onConflictDoNothing();
   await db.insert(attemptEvents).values({

@@ -7,11 +7,12 @@ import { timesliceMs } from '../../models/recording.ts';
 import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
 import { fetchInOrder } from './chunk-sources.ts';
+import type { StreamName } from '../../models/streams.ts';
 
 /** Chunks per run: five minutes of recording. */
 export const runChunks = Math.round((5 * 60_000) / timesliceMs);
 
-export async function compactChunks(deps: { db: Database; bucket: Bucket }, ref: { attemptId: string; stream: string; segment: number }, size = runChunks) {
+export async function compactChunks(deps: { db: Database; bucket: Bucket }, ref: { attemptId: string; stream: StreamName; segment: number }, size = runChunks) {
   const { db, bucket } = deps;
   const same = and(eq(chunkRuns.attemptId, ref.attemptId), eq(chunkRuns.stream, ref.stream), eq(chunkRuns.segment, ref.segment));
   let made = 0;

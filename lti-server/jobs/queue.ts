@@ -7,6 +7,7 @@ import type { Bucket } from '../storage/bucket.ts';
 import { compactChunks, runChunks } from './compact-chunks.ts';
 import { remuxRecording } from './remux-recording.ts';
 import { applyRetention } from './retention.ts';
+import type { StreamName } from '../../models/streams.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
@@ -32,10 +33,10 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
         });
       }
     });
-    await boss.work<{ attemptId: string; stream: string }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    await boss.work<{ attemptId: string; stream: StreamName }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       await remuxRecording({ db, bucket }, job.data.attemptId, job.data.stream);
     });
-    await boss.work<{ attemptId: string; stream: string; segment: number }>(queues.compact, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    await boss.work<{ attemptId: string; stream: StreamName; segment: number }>(queues.compact, { pollingIntervalSeconds: 2 }, async ([job]) => {
       await compactChunks({ db, bucket }, job.data);
     });
     await boss.work(queues.retention, async () => {
@@ -52,7 +53,7 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
       await boss.send(queues.finalize, { attemptId }, { singletonKey: attemptId, retryLimit: 3 });
     },
     /** After each chunk: every run's worth, ask for the segment's chunks to be joined (one job at a time per segment). */
-    async chunkKept(ref: { attemptId: string; stream: string; segment: number; seq: number }) {
+    async chunkKept(ref: { attemptId: string; stream: StreamName; segment: number; seq: number }) {
       if ((ref.seq + 1) % runChunks !== 0) return;
       const { seq: _seq, ...segment } = ref;
       await boss.send(queues.compact, segment, { singletonKey: `${ref.attemptId}:${ref.stream}:${ref.segment}`, retryLimit: 3, retryDelay: 10 });

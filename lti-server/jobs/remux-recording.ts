@@ -13,6 +13,7 @@ import type { Database } from '../database.ts';
 import { objectKeys, type Bucket } from '../storage/bucket.ts';
 import { ffmpeg, ffprobe } from '../media/ffmpeg.ts';
 import { fetchInOrder, segmentSources } from './chunk-sources.ts';
+import type { StreamName } from '../../models/streams.ts';
 
 export async function probeDurationMs(file: string): Promise<number> {
   const { stdout } = await ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
@@ -79,7 +80,7 @@ async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemp
   }
 }
 
-export async function remuxRecording(deps: { db: Database; bucket: Bucket }, attemptId: string, stream: string) {
+export async function remuxRecording(deps: { db: Database; bucket: Bucket }, attemptId: string, stream: StreamName) {
   const { db, bucket } = deps;
   const rows = await db.select().from(chunks)
     .where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, stream), eq(chunks.uploaded, true)))
@@ -89,7 +90,7 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
   const gaps = findGaps(rows);
   if (gaps.length) {
     await db.insert(attemptEvents).values(gaps.map((g) => ({
-      attemptId, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap', occurredAt: new Date(g.at),
+      attemptId, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap' as const, occurredAt: new Date(g.at),
       details: { stream, segment: g.segment, seconds: g.seconds, missingChunks: g.missingChunks, summary: g.summary },
     }))).onConflictDoNothing();
   }

@@ -1,27 +1,19 @@
 // What the review page shows: recordings with their start times, and flags placed on that timeline.
 import type { attemptEvents, attempts, flags, recordings } from '../../models/schema.ts';
+import { eventLabel } from '../../models/events.ts';
+import { flagLabel } from '../../models/flags.ts';
 import { rungs } from '../../models/recording.ts';
+import { streamLabels, type StreamName } from '../../models/streams.ts';
 
 type Flag = typeof flags.$inferSelect;
 type Recording = typeof recordings.$inferSelect;
 
-const flagLabels: Record<string, string> = {
-  phone: 'Phone in view',
-  multiple_people: 'More than one person',
-  nobody: 'Nobody in view',
-  face_not_visible: 'Face not visible',
-  camera_covered_or_dark: 'Camera dark or covered',
-  multiple_displays: 'More than one display',
-  stream_lost: 'Camera or screen share stopped',
-  heartbeat_lost: 'Extension went silent',
-  extension_removed: 'Extension removed',
-};
 
 export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string | null) {
   return {
     id: flag.id,
     type: flag.type,
-    label: flagLabels[flag.type] ?? flag.type,
+    label: flagLabel(flag.type),
     severity: flag.severity,
     startedAt: flag.startedAt.toISOString(),
     endedAt: flag.endedAt.toISOString(),
@@ -35,6 +27,7 @@ export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string
 export function presentRecording(recording: Recording, url: string | null) {
   return {
     stream: recording.stream,
+    label: streamLabels[recording.stream as StreamName]?.title ?? recording.stream,
     status: recording.status,
     durationSeconds: recording.durationMs === null ? null : recording.durationMs / 1000,
     startedAt: recording.startedAt?.toISOString() ?? null,
@@ -44,7 +37,7 @@ export function presentRecording(recording: Recording, url: string | null) {
 }
 
 export function presentEvent(event: typeof attemptEvents.$inferSelect) {
-  return { type: event.type, at: event.occurredAt.toISOString(), details: event.details };
+  return { type: event.type, label: eventLabel(event.type), at: event.occurredAt.toISOString(), details: event.details };
 }
 
 export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCount: number) {

@@ -13,6 +13,7 @@ import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { extensionStatus, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import type { AnyFlagType } from '../../models/flags.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => both?.close());
 
-const flagsOf = (attemptId: string, type: string) => invigil.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.type, type)));
+const flagsOf = (attemptId: string, type: AnyFlagType) => invigil.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.type, type)));
 type ChromeApi = { chrome: { management: { getAll(): Promise<{ id: string; name: string; enabled: boolean }[]>; uninstallSelf(): Promise<void> }; storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } };
 
 describe('tamper evidence and crashes', () => {

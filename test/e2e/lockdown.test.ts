@@ -13,6 +13,7 @@ import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import type { EventType } from '../../models/events.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -25,14 +26,14 @@ let quizUrl: string;
 let notesUrl: string;
 let blockedUrl: string;
 
-async function eventsOfAttempt(type?: string) {
+async function eventsOfAttempt(type?: EventType) {
   const rows = await invigil.db.select().from(attemptEvents)
     .where(type ? and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, type)) : eq(attemptEvents.attemptId, attemptId));
   return rows;
 }
 
 /** Waits for the server to have stored an event of this type (whose details pass `match`), from `since` on. */
-function serverEvent(type: string, match: (details: Record<string, unknown>) => boolean = () => true, since = 0) {
+function serverEvent(type: EventType, match: (details: Record<string, unknown>) => boolean = () => true, since = 0) {
   return until(`a ${type} event on the server`, async () => (await eventsOfAttempt(type)).find((e) => e.occurredAt.getTime() >= since && match(e.details)), 20_000,
     async () => ({ events: (await eventsOfAttempt()).map((e) => `${e.type} ${JSON.stringify(e.details)}`), log: chromium.extensionLog.slice(-20) }));
 }

@@ -9,6 +9,7 @@ import { firefoxAvailable, launchFirefox } from '../support/firefox.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { until } from '../support/wait.ts';
+import type { EventType } from '../../models/events.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -19,8 +20,8 @@ let quizTab: Page;
 let quizUrl: string;
 let blockedUrl: string;
 
-const eventsOf = (type: string) => invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, type)));
-const serverEvent = (type: string, match: (d: Record<string, unknown>) => boolean = () => true) =>
+const eventsOf = (type: EventType) => invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, type)));
+const serverEvent = (type: EventType, match: (d: Record<string, unknown>) => boolean = () => true) =>
   until(`a ${type} event on the server`, async () => (await eventsOf(type)).find((e) => match(e.details)), 20_000,
     async () => (await invigil.db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attemptId))).map((e) => `${e.type} ${JSON.stringify(e.details)}`));
 

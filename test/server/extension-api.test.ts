@@ -4,8 +4,8 @@ import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
-import { heartbeatMessage, type StartAttemptResponse } from '../../models/contracts.ts';
-import { heartbeatSignature } from '../../lti-server/http/tokens.ts';
+import type { StartAttemptResponse } from '../../models/contracts.ts';
+import { signHeartbeat } from '../../models/heartbeat.ts';
 import { flagSilentAttempts } from '../../lti-server/integrity/tamper-evidence.ts';
 import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
@@ -48,9 +48,9 @@ async function api(pathname: string, body: unknown, token?: string, raw?: string
 }
 
 /** A heartbeat as the extension signs it. */
-function signedBeat(attemptId: string, token: string, counter: number) {
+async function signedBeat(attemptId: string, token: string, counter: number) {
   const beat = { counter, sentAt: Date.now() };
-  return { ...beat, signature: heartbeatSignature(token, heartbeatMessage(attemptId, beat)) };
+  return { ...beat, signature: await signHeartbeat(token, attemptId, beat) };
 }
 
 async function startAttempt(user?: string) {
@@ -116,8 +116,8 @@ describe('the extension API', () => {
 
   it('counts heartbeats and stores a retried event batch once', async () => {
     const { attemptToken, attemptId } = await startAttempt();
-    expect((await api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, 1), attemptToken)).body.heartbeatCount).toBe(1);
-    const batch = { events: [{ id: 'e1', type: 'tab_switch', at: Date.now(), details: { url: 'https://example.com' } }, { id: 'e2', type: 'window_blur', at: Date.now() }] };
+    expect((await api(`/attempts/${attemptId}/heartbeat`, await signedBeat(attemptId, attemptToken, 1), attemptToken)).body.heartbeatCount).toBe(1);
+    const batch = { events: [{ id: 'e1', type: 'tab_switch', at: Date.now(), details: { url: 'https://example.com' } }, { id: 'e2', type: 'page_hidden', at: Date.now() }] };
     expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 2 });
     expect((await api(`/attempts/${attemptId}/events`, batch, attemptToken)).body).toEqual({ accepted: 2, stored: 0 });
     expect((await counts(attemptId)).events).toBe(2);
@@ -137,7 +137,7 @@ describe('the extension API', () => {
   describe('tamper evidence', () => {
     it('accepts only heartbeats signed with the attempt token whose counter grows, and records a replay', async () => {
       const { attemptToken, attemptId } = await startAttempt();
-      const beat = (counter: number) => api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, counter), attemptToken);
+      const beat = async (counter: number) => api(`/attempts/${attemptId}/heartbeat`, await signedBeat(attemptId, attemptToken, counter), attemptToken);
       expect((await beat(1)).status).toBe(200);
       expect((await beat(2)).status).toBe(200);
       // Counters may skip (a beat lost offline) but never go back or repeat.
@@ -145,9 +145,9 @@ describe('the extension API', () => {
       const replay = await beat(2);
       expect(replay.status).toBe(409);
       expect(replay.body.error.message).toContain('not newer');
-      const forged = { ...signedBeat(attemptId, attemptToken, 6), signature: signedBeat(attemptId, 'another key', 6).signature };
+      const forged = { ...(await signedBeat(attemptId, attemptToken, 6)), signature: (await signedBeat(attemptId, 'another key', 6)).signature };
       expect((await api(`/attempts/${attemptId}/heartbeat`, forged, attemptToken)).status).toBe(401);
-      const tampered = { ...signedBeat(attemptId, attemptToken, 6), counter: 7 };
+      const tampered = { ...(await signedBeat(attemptId, attemptToken, 6)), counter: 7 };
       expect((await api(`/attempts/${attemptId}/heartbeat`, tampered, attemptToken)).status).toBe(401);
       const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
       expect(attempt).toMatchObject({ heartbeatCount: 3, heartbeatCounter: 5 });
@@ -169,7 +169,7 @@ describe('the extension API', () => {
       expect(lost[0].explanation.summary).toMatch(/^No heartbeat from the extension for 12\d s/);
       // A heartbeat ends the silence.
       const beforeBeat = Date.now();
-      expect((await api(`/attempts/${attemptId}/heartbeat`, signedBeat(attemptId, attemptToken, 1), attemptToken)).status).toBe(200);
+      expect((await api(`/attempts/${attemptId}/heartbeat`, await signedBeat(attemptId, attemptToken, 1), attemptToken)).status).toBe(200);
       const [closed] = await invigil.db.select().from(flags).where(eq(flags.id, lost[0].id));
       expect(closed.endedAt.getTime()).toBeGreaterThanOrEqual(beforeBeat);
       const resumed = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'heartbeat_resumed')));
@@ -212,6 +212,8 @@ describe('the extension API', () => {
       ['malformed JSON', undefined, '{"events": [', 400],
       ['a wrong shape', { events: [{ id: 'bad id!', type: 'x', at: 1 }] }, undefined, 400],
       ['an empty batch', { events: [] }, undefined, 400],
+      ['an event type not in the registry', { events: [{ id: 'e', type: 'window_blur', at: Date.now() }] }, undefined, 400],
+      ['an event type only the server records', { events: [{ id: 'e', type: 'heartbeat_resumed', at: Date.now() }] }, undefined, 400],
       ['an oversized body', { events: [{ id: 'e', type: 'tab_switch', at: Date.now(), details: { pad: 'x'.repeat(1999) } }], pad: 'y'.repeat(80_000) }, undefined, 413],
     ])('%s', async (_name, body, raw, status) => {
       const { attemptToken, attemptId } = await startAttempt();

@@ -3,7 +3,7 @@ import { findGaps } from '../../lti-server/jobs/remux-recording.ts';
 
 const t0 = Date.UTC(2026, 10, 22, 10, 42, 0);
 const chunk = (segment: number, seq: number, segmentStartedAt: number) => ({
-  attemptId: 'a', stream: 'webcam', segment, seq, objectKey: 'k', bytes: 1, sha256: 'x', segmentStartedAt: new Date(segmentStartedAt), uploaded: true, createdAt: new Date(),
+  attemptId: 'a', stream: 'webcam' as const, segment, seq, objectKey: 'k', bytes: 1, sha256: 'x', segmentStartedAt: new Date(segmentStartedAt), uploaded: true, createdAt: new Date(),
 });
 
 describe('gaps in a recording', () => {

@@ -2,6 +2,7 @@
 // system.display; Firefox has no such API, so there the rule says it cannot know.
 import { browser } from 'wxt/browser';
 import { registerRule } from '../manager.ts';
+import { flagKinds } from '../../../models/flags.ts';
 
 type Display = { id: string; bounds: { width: number; height: number }; isPrimary: boolean };
 type SystemDisplay = { getInfo(): Promise<Display[]>; onDisplayChanged: { addListener(f: () => void): void; removeListener(f: () => void): void } };
@@ -32,7 +33,7 @@ registerRule({
       if (displays.length > 1) {
         const now = Date.now();
         flag({
-          id: `displays-${now}`, type: 'multiple_displays', severity: 'medium', startedAt: now, endedAt: now,
+          id: `displays-${now}`, type: 'multiple_displays', severity: flagKinds.multiple_displays.severity, startedAt: now, endedAt: now,
           explanation: { model: 'chrome.system.display', thresholds: { maxDisplays: 1 }, scores: [], samples: 1, samplesHeld: 1, summary },
         });
       }

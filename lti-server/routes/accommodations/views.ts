@@ -1,12 +1,9 @@
-import { flagTypes } from '../../../models/contracts.ts';
+import { flagKinds, flagTypes } from '../../../models/flags.ts';
 import type { quizzes } from '../../../models/schema.ts';
 import { html } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
 
 type Student = { userId: string; name: string; disabled: string[] };
-const flagNames: Record<string, string> = {
-  phone: 'Phone', multiple_people: 'More than one person', nobody: 'Nobody in view', face_not_visible: 'Face not visible', camera_covered_or_dark: 'Camera dark or covered',
-};
 
 export function accommodationsPage(quiz: typeof quizzes.$inferSelect, students: Student[], options: { action: string; back: string; saved: boolean; source: string }) {
   return page(`Accommodations · ${quiz.title}`, html`<p><a href="${options.back}">← All attempts</a></p>
@@ -17,9 +14,9 @@ ${options.saved ? html`<div class="notice ok" role="status">Accommodations saved
 ${students.length === 0 ? html`<p class="notice">No students found yet.</p>` : html`<form method="post" action="${options.action}">
 <table>
 <caption class="muted">Ticked flag types are turned off for that student</caption>
-<thead><tr><th scope="col">Student</th>${flagTypes.map((t) => html`<th scope="col">${flagNames[t]}</th>`)}</tr></thead>
+<thead><tr><th scope="col">Student</th>${flagTypes.map((t) => html`<th scope="col">${flagKinds[t].label}</th>`)}</tr></thead>
 <tbody>${students.map((s) => html`<tr><th scope="row">${s.name}<input type="hidden" name="student:${s.userId}" value="${s.name}"></th>
-${flagTypes.map((t) => html`<td><input type="checkbox" name="off:${s.userId}" value="${t}" aria-label="${flagNames[t]} off for ${s.name}" ${s.disabled.includes(t) ? html`checked` : ''}></td>`)}</tr>`)}</tbody>
+${flagTypes.map((t) => html`<td><input type="checkbox" name="off:${s.userId}" value="${t}" aria-label="${flagKinds[t].label} off for ${s.name}" ${s.disabled.includes(t) ? html`checked` : ''}></td>`)}</tr>`)}</tbody>
 </table>
 <button type="submit">Save accommodations</button>
 </form>`}`);

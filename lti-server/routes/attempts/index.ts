@@ -2,12 +2,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import { heartbeatMessage } from '../../../models/contracts.ts';
+import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts } from '../../../models/schema.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, unauthorized } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
-import { hashStartToken, heartbeatSignature } from '../../http/tokens.ts';
+import { hashStartToken } from '../../http/tokens.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
@@ -70,7 +70,7 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
   route(router, 'post', '/attempts/:attemptId/heartbeat').use(rateLimit({ windowMs: 60_000, max: 120, key: perAttempt })).authenticate(authenticate)
     .validate(heartbeatBody).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
     .handle(async ({ res, record: attempt, input: beat, attemptToken }) => {
-    const expected = Buffer.from(heartbeatSignature(attemptToken, heartbeatMessage(attempt.id, beat)));
+    const expected = Buffer.from(await signHeartbeat(attemptToken, attempt.id, beat));
     if (!timingSafeEqual(expected, Buffer.from(beat.signature))) throw unauthorized('The heartbeat is not signed with this attempt\'s token.');
     const now = new Date();
     // Only a growing counter is accepted, in the same statement that stores it, so a replay can never pass.

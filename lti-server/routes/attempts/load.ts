@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { attempts, quizzes } from '../../../models/schema.ts';
 import type { Database } from '../../database.ts';
 import type { AttemptWithQuiz } from '../../policies/attempt.ts';
-import { uuidPattern } from '../quizzes/load.ts';
+import { uuidPattern } from '../../../models/ids.ts';
 
 export async function findAttempt(db: Database, id: string): Promise<AttemptWithQuiz | undefined> {
   if (!uuidPattern.test(id)) return undefined;

@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
 import { lockdownSettingsSchema } from '../../../models/contracts.ts';
 import { lockdownPresets, lockdownRuleNames } from '../../../models/lockdown.ts';
+import { defaultKbps, kbpsBounds } from '../../../models/recording.ts';
 
 /** HTML checkboxes send "on" when ticked and nothing otherwise. */
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+
+const kbps = (fallback: number) => z.coerce.number({ error: 'Enter a bitrate in kbit/s' }).int('Enter whole kbit/s')
+  .min(kbpsBounds.min, `At least ${kbpsBounds.min} kbit/s`).max(kbpsBounds.max, `At most ${kbpsBounds.max} kbit/s`).default(fallback);
 
 export const quizForm = z.object({
   title: z.string().trim().min(1, 'Give the quiz a title').max(200),
@@ -14,8 +18,8 @@ export const quizForm = z.object({
   recordWebcam: checkbox,
   recordScreen: checkbox,
   recordMicrophone: checkbox,
-  webcamKbps: z.coerce.number({ error: 'Enter a bitrate in kbit/s' }).int('Enter whole kbit/s').min(50, 'At least 50 kbit/s').max(2000, 'At most 2000 kbit/s').default(300),
-  screenKbps: z.coerce.number({ error: 'Enter a bitrate in kbit/s' }).int('Enter whole kbit/s').min(50, 'At least 50 kbit/s').max(2000, 'At most 2000 kbit/s').default(350),
+  webcamKbps: kbps(defaultKbps.webcam),
+  screenKbps: kbps(defaultKbps.screen),
   pauseOnStreamLoss: checkbox,
   lockdownPreset: z.enum(lockdownPresets, { error: 'Choose a lockdown preset' }).default('closed_book'),
   /** Ticked rule boxes: one value, several, or none. */

@@ -1,6 +1,8 @@
 import { defaultPolicyText } from '../../../models/contracts.ts';
 import { lockdownPresetLabels, lockdownPresets, lockdownRuleLabels, lockdownRuleNames, rulesFor } from '../../../models/lockdown.ts';
 import { readQuizSettings } from './settings.ts';
+import { defaultKbps, kbpsBounds } from '../../../models/recording.ts';
+import { streamLabels, streamNames } from '../../../models/streams.ts';
 import type { quizzes } from '../../../models/schema.ts';
 import { html } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
@@ -60,9 +62,9 @@ ${problemFor('sensitivity') ? html`<p class="notice error" id="sensitivity-error
 <input type="number" id="sampleSeconds" name="sampleSeconds" min="0.5" max="10" step="0.5" value="${s?.sampleSeconds ?? 1}"
   aria-describedby="sampleSeconds-hint${problemFor('sampleSeconds') ? ' sampleSeconds-error' : ''}" ${problemFor('sampleSeconds') ? html`aria-invalid="true"` : ''}>
 ${problemFor('sampleSeconds') ? html`<p class="notice error" id="sampleSeconds-error">${problemFor('sampleSeconds')}</p>` : ''}
-${(['webcamKbps', 'screenKbps'] as const).map((name) => html`<label for="${name}">${name === 'webcamKbps' ? 'Webcam bitrate (kbit/s)' : 'Screen bitrate (kbit/s)'}</label>
-<p class="muted" id="${name}-hint">At full quality; on a slow connection the extension records less. ${name === 'webcamKbps' ? '300' : '350'} is the default.</p>
-<input type="number" id="${name}" name="${name}" min="50" max="2000" step="10" value="${s?.[name] ?? (name === 'webcamKbps' ? 300 : 350)}"
+${streamNames.map((stream) => ({ stream, name: `${stream}Kbps` as const })).map(({ stream, name }) => html`<label for="${name}">${streamLabels[stream].title} bitrate (kbit/s)</label>
+<p class="muted" id="${name}-hint">At full quality; on a slow connection the extension records less. ${defaultKbps[stream]} is the default.</p>
+<input type="number" id="${name}" name="${name}" min="${kbpsBounds.min}" max="${kbpsBounds.max}" step="10" value="${s?.[name] ?? defaultKbps[stream]}"
   aria-describedby="${name}-hint${problemFor(name) ? ` ${name}-error` : ''}" ${problemFor(name) ? html`aria-invalid="true"` : ''}>
 ${problemFor(name) ? html`<p class="notice error" id="${name}-error">${problemFor(name)}</p>` : ''}`)}
 <label for="retentionDays">Days to keep recordings</label>
