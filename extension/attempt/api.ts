@@ -21,8 +21,8 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
     body: JSON.stringify(body ?? {}),
   });
   const text = await response.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw new ApiError(response.status, data?.error?.message ?? `HTTP ${response.status}`);
+  const data = text ? JSON.parse(text) as unknown : undefined;
+  if (!response.ok) throw new ApiError(response.status, (data as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${response.status}`);
   return data as T;
 }
 

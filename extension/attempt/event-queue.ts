@@ -25,7 +25,7 @@ export function createEventQueue(api: AttemptApi, options: { flushMs?: number } 
   }
 
   return {
-    report(type: ExtensionEventType, details: AttemptEventInput['details'] = {}) {
+    report: (type: ExtensionEventType, details: AttemptEventInput['details'] = {}) => {
       const last = pending.at(-1);
       if (last && last.type === type && JSON.stringify({ ...last.details, repeats: undefined }) === JSON.stringify({ ...details, repeats: undefined })) {
         last.details = { ...last.details, repeats: Number(last.details.repeats ?? 1) + 1 };

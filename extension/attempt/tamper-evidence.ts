@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import { ApiError, type AttemptApi } from './api.ts';
 import type { ActiveAttempt } from './state.ts';
+import { failed } from './failures.ts';
 
 export const heartbeatMs = 5000;
 const counterKey = 'heartbeatCounter';
@@ -30,12 +31,13 @@ export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi) {
 }
 
 export function startTamperEvidence(signal: AbortSignal, attempt: ActiveAttempt, api: AttemptApi, onAttemptGone: () => void) {
-  void browser.runtime.setUninstallURL(attempt.removalUrl).catch(() => {});
-  const timer = setInterval(async () => {
+  void browser.runtime.setUninstallURL(attempt.removalUrl).catch(failed('setting the removal address'));
+  const beat = async () => {
     if (!(await sendHeartbeat(attempt, api)) && !signal.aborted) onAttemptGone();
-  }, heartbeatMs);
+  };
+  const timer = setInterval(() => void beat().catch(failed('sending a heartbeat')), heartbeatMs);
   signal.addEventListener('abort', () => {
     clearInterval(timer);
-    void browser.runtime.setUninstallURL('').catch(() => {});
+    void browser.runtime.setUninstallURL('').catch(failed('clearing the removal address'));
   });
 }

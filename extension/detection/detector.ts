@@ -106,7 +106,7 @@ export function createDetector(models: { centernet: GraphModel; blazeface: Graph
     const box = { x: 0, y: 0, w: side, h: side };
     const output = tf.tidy(() => {
       const normalized = [[box.y / height, box.x / width, (box.y + box.h) / height, (box.x + box.w) / width]];
-      const input = tf.image.cropAndResize(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, normalized, [0], [centernetSize, centernetSize], 'bilinear', 0);
+      const input = tf.image.cropAndResize(tf.expandDims<tf.Tensor4D>(tf.cast(image, 'float32'), 0), normalized, [0], [centernetSize, centernetSize], 'bilinear', 0);
       return models.centernet.execute(input, 'tower_0/detections') as tf.Tensor;
     });
     const rows = (await output.array() as number[][][])[0];
@@ -126,15 +126,15 @@ export function createDetector(models: { centernet: GraphModel; blazeface: Graph
     const side = Math.max(width, height);
     const raw = tf.tidy(() => {
       const box = [[0, 0, side / height, side / width]];
-      const resized = tf.image.cropAndResize(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, box, [0], [blazefaceSize, blazefaceSize], 'bilinear', 0);
+      const resized = tf.image.cropAndResize(tf.expandDims<tf.Tensor4D>(tf.cast(image, 'float32'), 0), box, [0], [blazefaceSize, blazefaceSize], 'bilinear', 0);
       const input = tf.sub(tf.div(resized, 127.5), 1);
       const result = models.blazeface.execute(input);
-      if (!Array.isArray(result)) return tf.squeeze(result) as tf.Tensor2D;
-      if (result.length === 1) return tf.squeeze(result[0]) as tf.Tensor2D;
+      if (!Array.isArray(result)) return tf.squeeze<tf.Tensor2D>(result);
+      if (result.length === 1) return tf.squeeze<tf.Tensor2D>(result[0]);
       // This build splits its output: scores and boxes for the 512 anchors (16×16 grid) and the 384 (8×8 grid).
       const [scores384, scores512, boxes384, boxes512] = [...result].sort((a, b) => a.size - b.size);
       const rows = tf.concat([tf.concat([scores512, boxes512], 2), tf.concat([scores384, boxes384], 2)], 1);
-      return tf.squeeze(rows, [0]) as tf.Tensor2D;
+      return tf.squeeze<tf.Tensor2D>(rows, [0]);
     });
     const rows = await raw.array();
     raw.dispose();

@@ -14,9 +14,9 @@ export const humanModels = path.join(path.dirname(require.resolve('@vladmandic/h
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 
 export async function loadModelFile(name: string) {
-  const json = JSON.parse(await readFile(path.join(humanModels, `${name}.json`), 'utf8'));
-  const weightSpecs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-  const buffers = await Promise.all(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths).map((p: string) => readFile(path.join(humanModels, p))));
+  const json = JSON.parse(await readFile(path.join(humanModels, `${name}.json`), 'utf8')) as tf.io.ModelJSON;
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(path.join(humanModels, p))));
   const weights = Buffer.concat(buffers);
   return loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
 }

@@ -1,172 +1,70 @@
-// The attempt's state machine: start (from the tool page's bridge), lockdown rules, the recorder page, and finish
-// (on quiz submission or the popup's Finish button).
+// The background: the attempt's state machine (attempt/machine.ts) with the steps that start, resume and end an
+// attempt — the server, the recorder page, the quiz tab, lockdown rules and heartbeats — and the messages that
+// drive it (messaging/protocol.ts) from the tool page's bridge, the recorder, the popup and the quiz page.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
-import { ApiError, createAttemptApi, startAttempt, type AttemptApi } from '../attempt/api.ts';
-import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
-import type { BackgroundCommand, LostStream, RecorderCommand, RecorderStatus } from '../attempt/messages.ts';
-import type { StreamName } from '../../models/contracts.ts';
+import { flagKinds } from '../../models/flags.ts';
+import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
 import { bandwidthProbeBytes, type RecordingRung } from '../../models/recording.ts';
+import { streamLabels, type StreamName } from '../../models/streams.ts';
+import { createAttemptApi, startAttempt, withRetry, type AttemptApi } from '../attempt/api.ts';
+import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
+import { failed, recordFailuresWith, reportFailure } from '../attempt/failures.ts';
+import { createAttemptMachine } from '../attempt/machine.ts';
+import { closeRecorder, openRecorder, tellRecorder } from '../attempt/recorder-page.ts';
 import { clearAttempt, loadAttempt, saveAttempt, takeSegmentNumber, updateAttempt, type ActiveAttempt } from '../attempt/state.ts';
 import { sendHeartbeat, startTamperEvidence } from '../attempt/tamper-evidence.ts';
-import { withRetry } from '../attempt/api.ts';
+import { adapterFor } from '../lms/adapters.ts';
 import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '../lockdown/manager.ts';
 import { serveQuizPages } from '../lockdown/quiz-pages.ts';
 import '../lockdown/rules/index.ts';
-import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
-import { adapterFor } from '../lms/adapters.ts';
-import type { SetupCheck } from '../detection/setup-check.ts';
-import { flagKinds } from '../../models/flags.ts';
+import { serve, type LostStream } from '../messaging/protocol.ts';
 
-const recorderPath = '/recorder.html';
-
-async function openRecorder() {
-  if (browser.offscreen) {
-    const existing = await browser.runtime.getContexts?.({ contextTypes: ['OFFSCREEN_DOCUMENT' as never] });
-    if (existing?.length) return;
-    await browser.offscreen.createDocument({
-      url: recorderPath,
-      reasons: ['USER_MEDIA', 'DISPLAY_MEDIA'] as never,
-      justification: 'Records the webcam and screen during a proctored quiz attempt and checks webcam frames on the device.',
-    });
-  } else {
-    // Firefox has no offscreen documents: the recorder runs in a pinned tab.
-    const [tab] = await browser.tabs.query({ url: browser.runtime.getURL(recorderPath) });
-    if (!tab) await browser.tabs.create({ url: browser.runtime.getURL(recorderPath), pinned: true, active: false });
-  }
-}
-
-async function closeRecorder() {
-  if (browser.offscreen) {
-    await browser.offscreen.closeDocument().catch(() => {});
-  } else {
-    const tabs = await browser.tabs.query({ url: browser.runtime.getURL(recorderPath) });
-    await browser.tabs.remove(tabs.map((t) => t.id!)).catch(() => {});
-  }
-}
-
-/** Sends to the recorder page, waiting for it to load and answer. */
-async function tellRecorder<T>(command: RecorderCommand, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const answer = await browser.runtime.sendMessage(command);
-      if (answer !== undefined) return answer as T;
-    } catch {
-      // Not loaded yet.
-    }
-    if (Date.now() > deadline) throw new Error('The recorder did not answer.');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-type Running = { attempt: ActiveAttempt; events: EventQueue; lockdown: Lockdown; tamper: AbortController; lostStreams: Map<StreamName, LostStream>; api: AttemptApi };
-let running: Running | undefined;
-let finishing: Promise<void> | undefined;
-
-let quizPages: ReturnType<typeof serveQuizPages>;
-const quizPageLockdown = () => running && {
-  quizTabId: running.attempt.quizTabId!,
-  pageRules: running.lockdown.chosen.filter((r) => pageRuleNames.includes(r)),
-  labels: running.lockdown.chosen.map((r) => lockdownRuleLabels[r]),
-  lostStreams: [...running.lostStreams.values()],
-  report: running.events.report,
-  restartStream: (stream: StreamName) => void restartStream(stream),
-  end: () => void finish('ended from the quiz page'),
+/** A running attempt: what the steps below brought up. */
+type Run = {
+  attempt: ActiveAttempt; api: AttemptApi; events: EventQueue; lockdown: Lockdown; lostStreams: Map<StreamName, LostStream>;
+  /** Settles once the attempt's signal aborted and every lock (quiz pages, rules' leftovers) was lifted. */
+  released: Promise<void>;
 };
 
-async function begin(attempt: ActiveAttempt) {
-  const api = createAttemptApi(attempt);
-  const events = createEventQueue(api);
-  const lockdown = await startLockdown({
-    quizTabId: attempt.quizTabId!, quizUrl: attempt.quizUrl, settings: attempt.settings, report: events.report,
-    flag: (flag) => void withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch(() => {}),
-  });
-  const tamper = new AbortController();
-  running = { attempt, events, lockdown, tamper, lostStreams: new Map(), api };
-  startTamperEvidence(tamper.signal, attempt, api, () => void endLocally('the server says the attempt is no longer running'));
-  await quizPages.begin(attempt.quizTabId!);
-  const rules = activeRules(running);
-  events.report('lockdown_started', { rules: rules.join(','), summary: `Lockdown started: ${rules.join(', ') || 'no rules'}.` });
-}
-
-const streamNames: Record<StreamName, string> = { webcam: 'webcam', screen: 'screen share' };
-
-/** A stream ended by itself: the student is told at once (the quiz may pause), and the stop is flagged. */
-function streamEnded(stream: StreamName, at: number) {
-  if (!running || running.lostStreams.has(stream)) return;
-  const pause = running.attempt.settings.pauseOnStreamLoss;
-  running.lostStreams.set(stream, { stream, since: at, pause });
-  running.events.report('stream_ended', { stream, summary: `The ${streamNames[stream]} stopped (camera unplugged, permission withdrawn or sharing stopped)${pause ? '; the quiz was hidden until it restarted' : ''}.` });
-  reportStreamFlag(stream, at, at);
-  quizPages.streams([...running.lostStreams.values()]);
-}
-
-function reportStreamFlag(stream: StreamName, startedAt: number, endedAt: number) {
-  const api = running?.api;
-  if (!api) return;
-  void withRetry(() => api.flags([{
-    id: `stream-lost-${stream}-${startedAt}`, type: 'stream_lost', severity: flagKinds.stream_lost.severity, startedAt, endedAt,
-    explanation: { model: 'browser media track', thresholds: {}, scores: [], samples: 1, samplesHeld: 1, summary: `The ${streamNames[stream]} stopped recording.` },
-  }]), { maxDelayMs: 10_000 }).catch(() => {});
-}
-
-/** The student asked to restart a stopped stream: it records again in a new segment. */
-async function restartStream(stream: StreamName) {
-  const lost = running?.lostStreams.get(stream);
-  if (!running || !lost) return;
-  const answer = await tellRecorder<{ ok: boolean; error?: string }>({ target: 'recorder', type: 'restart-stream', stream, segment: await takeSegmentNumber() }, 60_000)
-    .catch((error: Error) => ({ ok: false, error: error.message }));
-  if (!running) return;
-  if (!answer.ok) {
-    running.lostStreams.set(stream, { ...lost, error: answer.error ?? 'it could not be opened' });
-  } else {
-    running.lostStreams.delete(stream);
-    const now = Date.now();
-    running.events.report('stream_restarted', { stream, summary: `The ${streamNames[stream]} recorded again after ${Math.round((now - lost.since) / 1000)} s.` });
-    reportStreamFlag(stream, lost.since, now);
-  }
-  quizPages.streams([...running.lostStreams.values()]);
-}
+const quizPages = serveQuizPages(() => {
+  const run = machine.current;
+  if (!run || machine.phase !== 'running') return undefined;
+  return {
+    quizTabId: run.attempt.quizTabId!,
+    pageRules: run.lockdown.chosen.filter((r) => pageRuleNames.includes(r)),
+    labels: run.lockdown.chosen.map((r) => lockdownRuleLabels[r]),
+    lostStreams: [...run.lostStreams.values()],
+    report: run.events.report,
+    restartStream: (stream: StreamName) => void restartStream(run, stream).catch(failed('restarting a stream')),
+    end: () => void machine.finish('ended from the quiz page').catch(failed('finishing from the quiz page')),
+  };
+});
 
 /** Background rules that started, and the page rules the quiz page runs. */
-function activeRules(r: Running) {
-  return [...r.lockdown.active, ...r.lockdown.chosen.filter((name) => pageRuleNames.includes(name))];
-}
+const activeRules = (run: Run) => [...run.lockdown.active, ...run.lockdown.chosen.filter((name) => pageRuleNames.includes(name))];
 
-/** Lifts every lock and forgets the attempt, without telling the server (it already knows, or cannot be told). */
-async function release() {
-  running?.lockdown.stop();
-  running?.tamper.abort();
-  await quizPages.release();
-  await releaseLeftovers();
-}
+const reportFlag = (api: AttemptApi, flag: Parameters<AttemptApi['flags']>[0][number]) =>
+  void withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch(failed(`reporting a ${flag.type} flag`));
 
-async function start(apiBase: string, startToken: string) {
-  if (running) throw new Error('An attempt is already running in this browser. Finish it first.');
-  const started = await startAttempt(apiBase, startToken);
-  const attempt: ActiveAttempt = {
-    apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken, expiresAt: started.attempt.expiresAt,
-    quizUrl: started.attempt.quizUrl, settings: started.attempt.settings, disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0,
-    removalUrl: started.attempt.removalUrl,
-    recordingRung: await checkBandwidth(createAttemptApi({ apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken })),
-  };
-  await saveAttempt(attempt);
-  await openRecorder();
-  const recorder = await tellRecorder<{ ok: boolean; error?: string }>({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
-  if (!recorder.ok) {
-    // Without recording there is no proctored attempt: say why, and leave nothing running.
-    await createAttemptApi(attempt).events([{ id: `${attempt.attemptId}-recorder`, type: 'recorder_failed', at: Date.now(), details: { message: recorder.error ?? '' } }]).catch(() => {});
-    await clearAttempt();
-    await closeRecorder();
-    throw new Error(`Recording could not start: ${recorder.error}`);
-  }
-  const quizTab = await browser.tabs.create({ url: attempt.quizUrl, active: true });
-  // Merged into what is stored: the recorder start above already moved the segment counter on.
-  const withTab = await updateAttempt({ quizTabId: quizTab.id });
-  await begin(withTab);
-  return withTab;
+/** Lockdown, heartbeats and the quiz page's guard for an attempt whose recorder runs; all stop when `signal` aborts. */
+async function lockDown(attempt: ActiveAttempt, signal: AbortSignal): Promise<Run> {
+  const api = createAttemptApi(attempt);
+  const events = createEventQueue(api);
+  const stopRecordingFailures = recordFailuresWith((where, message) => events.report('extension_error', { where, message, summary: `The extension could not finish ${where}: ${message}` }));
+  const lockdown = await startLockdown({
+    quizTabId: attempt.quizTabId!, quizUrl: attempt.quizUrl, settings: attempt.settings, report: events.report,
+    flag: (flag) => reportFlag(api, flag),
+  });
+  const released = new Promise<void>((resolve) => signal.addEventListener('abort', () => {
+    lockdown.stop();
+    stopRecordingFailures();
+    resolve(quizPages.release().then(releaseLeftovers).catch(failed('releasing the lockdown')));
+  }, { once: true }));
+  const run: Run = { attempt, api, events, lockdown, lostStreams: new Map(), released };
+  startTamperEvidence(signal, attempt, api, () => void machine.endLocally('the server says the attempt is no longer running').catch(failed('ending the attempt locally')));
+  if (signal.aborted) throw new Error('The attempt ended while it was starting.');
+  return run;
 }
 
 /** The bandwidth ladder's check: a failed check records reduced video rather than risk a backlog. */
@@ -174,112 +72,173 @@ async function checkBandwidth(api: AttemptApi): Promise<RecordingRung> {
   try {
     return (await api.bandwidth(bandwidthProbeBytes)).rung;
   } catch (error) {
-    console.warn('[invigil] bandwidth check failed:', (error as Error).message);
+    reportFailure('the bandwidth check (recording reduced video)', error);
     return 'reduced';
   }
+}
+
+const machine = createAttemptMachine<{ apiBase: string; startToken: string }, Run>({
+  async start({ apiBase, startToken }, signal) {
+    const started = await startAttempt(apiBase, startToken);
+    const credentials = { apiBase, attemptId: started.attempt.id, attemptToken: started.attemptToken };
+    const attempt: ActiveAttempt = {
+      ...credentials, expiresAt: started.attempt.expiresAt, quizUrl: started.attempt.quizUrl, settings: started.attempt.settings,
+      disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0, removalUrl: started.attempt.removalUrl,
+      recordingRung: await checkBandwidth(createAttemptApi(credentials)),
+    };
+    await saveAttempt(attempt);
+    try {
+      await openRecorder();
+      await tellRecorder('start', { attempt, segment: await takeSegmentNumber() });
+    } catch (error) {
+      // Without recording there is no proctored attempt: say why, and leave nothing running.
+      await createAttemptApi(attempt).events([{ id: `${attempt.attemptId}-recorder`, type: 'recorder_failed', at: Date.now(), details: { message: (error as Error).message } }])
+        .catch(failed('reporting that recording could not start'));
+      await clearAttempt();
+      await closeRecorder().catch(failed('closing the recorder'));
+      throw new Error(`Recording could not start: ${(error as Error).message}`);
+    }
+    const quizTab = await browser.tabs.create({ url: attempt.quizUrl, active: true });
+    // Merged into what is stored: the recorder start above already moved the segment counter on.
+    return lockDown(await updateAttempt({ quizTabId: quizTab.id }), signal);
+  },
+
+  // A restarted service worker resumes the attempt it was running, if the server says it still runs; without one,
+  // whatever a crashed attempt left locked is unlocked.
+  async resume(signal) {
+    const attempt = await loadAttempt();
+    if (!attempt || attempt.quizTabId === undefined || !(await sendHeartbeat(attempt, createAttemptApi(attempt)))) {
+      if (attempt) await clearAttempt();
+      await quizPages.release();
+      await releaseLeftovers();
+      return undefined;
+    }
+    await openRecorder();
+    // A recorder that kept running keeps its segment; one that was lost starts a new segment.
+    const recorder = await tellRecorder('status', undefined);
+    if (!recorder.recording.length) await tellRecorder('start', { attempt, segment: await takeSegmentNumber() });
+    return lockDown(attempt, signal);
+  },
+
+  // The quiz page is asked to connect only now: it is answered by the running attempt.
+  async running(run) {
+    await quizPages.begin(run.attempt.quizTabId!).catch(failed('starting the quiz page\'s lockdown'));
+    const rules = activeRules(run);
+    run.events.report('lockdown_started', { rules: rules.join(','), summary: `Lockdown started: ${rules.join(', ') || 'no rules'}.` });
+  },
+
+  async end(run, reason, { tellServer }) {
+    if (tellServer) run.events.report('attempt_finishing', { reason, summary: `The attempt ended: ${reason}.` });
+    else console.warn(`[invigil] ${reason}: releasing the lockdown.`);
+    // The locks go first: nothing of the lockdown may outlive the attempt while the recording drains.
+    await run.released;
+    try {
+      await tellRecorder('stop', undefined, tellServer ? 10 * 60_000 : 60_000);
+    } catch (error) {
+      run.events.report('recorder_stop_failed', { message: (error as Error).message });
+    }
+    await run.events.stop().catch(failed('sending the last events'));
+    if (tellServer) await run.api.finish();
+    await clearAttempt();
+    await closeRecorder().catch(failed('closing the recorder'));
+  },
+});
+
+/** A stream ended by itself: the student is told at once (the quiz may pause), and the stop is flagged. */
+function streamEnded(run: Run, stream: StreamName, at: number) {
+  if (run.lostStreams.has(stream)) return;
+  const pause = run.attempt.settings.pauseOnStreamLoss;
+  run.lostStreams.set(stream, { stream, since: at, pause });
+  run.events.report('stream_ended', { stream, summary: `The ${streamLabels[stream].inSentence} stopped (camera unplugged, permission withdrawn or sharing stopped)${pause ? '; the quiz was hidden until it restarted' : ''}.` });
+  reportStreamFlag(run, stream, at, at);
+  quizPages.streams([...run.lostStreams.values()]);
+}
+
+function reportStreamFlag(run: Run, stream: StreamName, startedAt: number, endedAt: number) {
+  reportFlag(run.api, {
+    id: `stream-lost-${stream}-${startedAt}`, type: 'stream_lost', severity: flagKinds.stream_lost.severity, startedAt, endedAt,
+    explanation: { model: 'browser media track', thresholds: {}, scores: [], samples: 1, samplesHeld: 1, summary: `The ${streamLabels[stream].inSentence} stopped recording.` },
+  });
+}
+
+/** The student asked to restart a stopped stream: it records again in a new segment. */
+async function restartStream(run: Run, stream: StreamName) {
+  const lost = run.lostStreams.get(stream);
+  if (!lost) return;
+  try {
+    await tellRecorder('restartStream', { stream, segment: await takeSegmentNumber() }, 60_000);
+  } catch (error) {
+    run.lostStreams.set(stream, { ...lost, error: (error as Error).message || 'it could not be opened' });
+    quizPages.streams([...run.lostStreams.values()]);
+    return;
+  }
+  run.lostStreams.delete(stream);
+  const now = Date.now();
+  run.events.report('stream_restarted', { stream, summary: `The ${streamLabels[stream].inSentence} recorded again after ${Math.round((now - lost.since) / 1000)} s.` });
+  reportStreamFlag(run, stream, lost.since, now);
+  quizPages.streams([...run.lostStreams.values()]);
 }
 
 /** The pre-exam camera check runs in the recorder page, which owns the camera. */
 async function checkSetup() {
   await openRecorder();
-  const answer = await tellRecorder<{ ok: boolean; check?: SetupCheck; error?: string }>({ target: 'recorder', type: 'check' }, 60_000);
-  if (!answer.ok || !answer.check) throw new Error(answer.error ?? 'The camera check failed.');
-  if (!running) await closeRecorder();
-  return answer.check;
-}
-
-async function finish(reason: string) {
-  finishing ??= (async () => {
-    const current = running;
-    if (!current) return;
-    current.events.report('attempt_finishing', { reason, summary: `The attempt ended: ${reason}.` });
-    await release();
-    try {
-      await tellRecorder({ target: 'recorder', type: 'stop' }, 10 * 60_000);
-    } catch (error) {
-      current.events.report('recorder_stop_failed', { message: String((error as Error).message) });
-    }
-    await current.events.stop();
-    await createAttemptApi(current.attempt).finish();
-    running = undefined;
-    await clearAttempt();
-    await closeRecorder();
-  })().finally(() => { finishing = undefined; });
-  return finishing;
-}
-
-/** The server ended the attempt (or it expired): unlock the browser and stop recording what nobody will accept. */
-async function endLocally(reason: string) {
-  if (!running) return;
-  console.warn(`[invigil] ${reason}: releasing the lockdown.`);
-  await release();
-  await tellRecorder({ target: 'recorder', type: 'stop' }, 60_000).catch(() => {});
-  await running?.events.stop().catch(() => {});
-  running = undefined;
-  await clearAttempt();
-  await closeRecorder();
+  const check = await tellRecorder('check', undefined, 60_000);
+  if (machine.phase === 'idle') await closeRecorder();
+  return check;
 }
 
 export default defineBackground(() => {
   // Listeners that must see connections from the worker's first moment.
-  quizPages = serveQuizPages(quizPageLockdown);
+  quizPages.listen();
   workerStarted();
-  browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    const m = message as (BridgeMessage & { target?: undefined }) | BackgroundCommand;
-    if ('source' in m && m.source === bridgeSource && m.type === 'start') {
+  serve('background', {
+    startAttempt: async ({ apiBase, startToken }, sender) => {
       // A tool page may only point the extension at its own server.
       const pageOrigin = sender.tab?.url ? new URL(sender.tab.url).origin : sender.origin;
-      if (!pageOrigin || new URL(m.apiBase).origin !== pageOrigin) {
-        return Promise.resolve({ source: bridgeSource, type: 'error', message: 'This page may not start an attempt on another server.' });
+      if (!pageOrigin || new URL(apiBase).origin !== pageOrigin) throw new Error('This page may not start an attempt on another server.');
+      try {
+        const run = await machine.start({ apiBase, startToken });
+        return { attemptId: run.attempt.attemptId };
+      } catch (error) {
+        console.error('[invigil] start failed:', error);
+        throw error;
       }
-      return start(m.apiBase, m.startToken).then(
-        (attempt) => ({ source: bridgeSource, type: 'started', attemptId: attempt.attemptId }),
-        (error) => console.error('[invigil] start failed:', error) ?? ({ source: bridgeSource, type: 'error', message: error instanceof ApiError || error instanceof Error ? error.message : String(error) }),
-      );
-    }
-    if ('source' in m && m.source === bridgeSource && m.type === 'check') {
-      return checkSetup().then(
-        (check) => ({ source: bridgeSource, type: 'check-result', ...check }),
-        (error: Error) => ({ source: bridgeSource, type: 'error', message: error.message }),
-      );
-    }
-    if ('target' in m && m.target === 'background') {
-      if (m.type === 'finish') return finish('finished from the extension').then(() => ({ finished: true }));
-      if (m.type === 'status') {
-        return (running ? tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' }, 2000).catch(() => undefined) : Promise.resolve(undefined))
-          .then((recorder) => ({ attempt: running?.attempt ? { id: running.attempt.attemptId, quizUrl: running.attempt.quizUrl, rules: activeRules(running) } : null, recorder }));
-      }
-      if (m.type === 'recorder-error') running?.events.report('recorder_error', { message: m.message });
-      if (m.type === 'stream-ended') streamEnded(m.stream, m.at);
-      if (m.type === 'keepalive') return Promise.resolve({ alive: true });
-    }
-    return undefined;
+    },
+    checkSetup: () => checkSetup(),
+    status: async () => {
+      const run = machine.current;
+      if (!run) return { attempt: null };
+      const recorder = await tellRecorder('status', undefined, 2000).catch(failed('asking the recorder for its status'));
+      const phase = machine.phase === 'idle' ? 'running' : machine.phase;
+      return { attempt: { id: run.attempt.attemptId, quizUrl: run.attempt.quizUrl, rules: activeRules(run), phase }, recorder };
+    },
+    finish: async () => {
+      await machine.finish('finished from the extension');
+      return { finished: true };
+    },
+    keepalive: () => ({ alive: true as const }),
+    recorderError: ({ message }) => {
+      machine.current?.events.report('recorder_error', { message });
+      return undefined;
+    },
+    streamEnded: ({ stream, at }) => {
+      const run = machine.current;
+      if (run && machine.phase === 'running') streamEnded(run, stream, at);
+      return undefined;
+    },
   });
 
   // The quiz's LMS tells us when the attempt was submitted.
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (!running || tabId !== running.attempt.quizTabId || !change.url) return;
-    const adapter = adapterFor(running.attempt.quizUrl);
-    if (adapter?.isSubmitted(new URL(change.url))) void finish(`quiz submitted (${adapter.name})`);
+    const run = machine.current;
+    if (!run || machine.phase !== 'running' || tabId !== run.attempt.quizTabId || !change.url) return;
+    const adapter = adapterFor(run.attempt.quizUrl);
+    if (adapter?.isSubmitted(new URL(change.url))) void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));
   });
   browser.tabs.onRemoved.addListener((tabId) => {
-    if (running && tabId === running.attempt.quizTabId) running.events.report('quiz_tab_closed');
+    const run = machine.current;
+    if (run && tabId === run.attempt.quizTabId) run.events.report('quiz_tab_closed');
   });
 
-  // A restarted service worker resumes the attempt it was running, if the server says it still runs; without one,
-  // whatever a crashed attempt left locked is unlocked.
-  void loadAttempt().then(async (attempt) => {
-    if (running) return;
-    if (!attempt || attempt.quizTabId === undefined || !(await sendHeartbeat(attempt, createAttemptApi(attempt)))) {
-      if (attempt) await clearAttempt();
-      await quizPages.release();
-      await releaseLeftovers();
-      return;
-    }
-    await openRecorder();
-    // A recorder that kept running keeps its segment; one that was lost starts a new segment.
-    const recorder = await tellRecorder<RecorderStatus>({ target: 'recorder', type: 'status' });
-    if (!recorder.recording.length) await tellRecorder({ target: 'recorder', type: 'start', attempt, segment: await takeSegmentNumber() });
-    await begin(attempt);
-  });
+  void machine.resume().catch(failed('resuming the attempt after a restart'));
 });

@@ -5,6 +5,7 @@
 import type { FlagInput, QuizSettings } from '../../models/contracts.ts';
 import { rulesFor, type LockdownRuleName } from '../../models/lockdown.ts';
 import type { EventQueue } from '../attempt/event-queue.ts';
+import { failed } from '../attempt/failures.ts';
 
 export type RuleContext = {
   quizTabId: number;
@@ -60,5 +61,5 @@ export function workerStarted() {
 
 /** Run at start-up without an attempt: whatever a crashed attempt left locked is unlocked. */
 export async function releaseLeftovers() {
-  await Promise.all(rules.map((r) => r.release?.().catch((error: Error) => console.warn(`[invigil] releasing ${r.name}:`, error.message))));
+  await Promise.all(rules.flatMap((r) => (r.release ? [r.release().catch(failed(`releasing what the ${r.name} rule left`))] : [])));
 }

@@ -1,10 +1,8 @@
 // The bar every quiz page shows while lockdown runs: that proctoring is on, which rules apply, and a way to end the
 // attempt (with a confirmation step). When the camera or screen share stops, it says so at once with a way to restart
 // it, and hides the quiz meanwhile if the quiz asks. In a shadow root, so the LMS's styles and ours never mix.
-import type { StreamName } from '../../models/contracts.ts';
-import type { LostStream } from '../attempt/messages.ts';
-
-const streamNames: Record<StreamName, string> = { webcam: 'camera', screen: 'screen share' };
+import { streamLabels, type StreamName } from '../../models/streams.ts';
+import type { LostStream } from '../messaging/protocol.ts';
 
 export function showOverlay(options: { labels: string[]; onEnd: () => void; onRestart: (stream: StreamName) => void }) {
   const host = document.createElement('invigil-overlay');
@@ -86,13 +84,13 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
       lost.hidden = !first;
       pause.hidden = !list.some((l) => l.pause);
       if (!first) return;
-      const what = list.map((l) => streamNames[l.stream]).join(' and ');
+      const what = list.map((l) => streamLabels[l.stream].inSentence).join(' and ');
       const text = `Your ${what} stopped recording${first.error ? ` and could not restart: ${first.error}` : ''}. Restart it to go on with the quiz.`;
       root.querySelector('.lost-text')!.textContent = text;
       root.querySelector('#pause-text')!.textContent = `${text} The quiz is hidden until it records again; your answers are kept.`;
       for (const button of root.querySelectorAll<HTMLButtonElement>('button.restart, button.restart-paused')) {
         button.disabled = false;
-        button.textContent = `Restart the ${streamNames[first.stream]}`;
+        button.textContent = `Restart the ${streamLabels[first.stream].inSentence}`;
       }
       if (!pause.hidden && !wasPaused) root.querySelector<HTMLButtonElement>('button.restart-paused')!.focus();
     },

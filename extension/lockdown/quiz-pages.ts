@@ -1,9 +1,12 @@
 // The background's side of the quiz-guard content script: every page the quiz tab loads connects and is told which
 // page rules to run; pages of other tabs are told there is nothing to do. Ending lockdown tells each page to let go.
 import { browser, type Browser } from 'wxt/browser';
-import type { StreamName } from '../../models/contracts.ts';
 import type { ExtensionEventType } from '../../models/events.ts';
-import { lockdownActiveKey, quizGuardPortName, type LostStream, type QuizGuardFromPage, type QuizGuardToPage } from '../attempt/messages.ts';
+import type { StreamName } from '../../models/streams.ts';
+import { reportFailure } from '../attempt/failures.ts';
+import {
+  lockdownActiveKey, NoReceiverError, quizGuardPortName, sendToTab, typedPort, type LostStream, type QuizGuardFromPage, type QuizGuardToPage,
+} from '../messaging/protocol.ts';
 
 export type QuizPageLockdown = {
   quizTabId: number;
@@ -15,45 +18,50 @@ export type QuizPageLockdown = {
   end: () => void;
 };
 
+type GuardPort = ReturnType<typeof typedPort<QuizGuardFromPage, QuizGuardToPage>>;
+
 export function serveQuizPages(current: () => QuizPageLockdown | undefined) {
-  const ports = new Set<Browser.runtime.Port>();
-  const post = (port: Browser.runtime.Port, message: QuizGuardToPage) => port.postMessage(message);
-  // Registered when the worker starts, so a page connecting wakes it and is answered.
-  browser.runtime.onConnect.addListener((port: Browser.runtime.Port) => {
-    if (port.name !== quizGuardPortName) return;
-    const tabId = port.sender?.tab?.id;
-    const lockdown = current();
-    if (!lockdown || tabId !== lockdown.quizTabId) {
-      post(port, { type: 'release' });
-      port.disconnect();
-      return;
-    }
-    ports.add(port);
-    port.onDisconnect.addListener(() => ports.delete(port));
-    port.onMessage.addListener((message: unknown) => {
-      const m = message as QuizGuardFromPage;
-      const now = current();
-      if (!now || now.quizTabId !== tabId) return;
-      if (m.type === 'event') now.report(m.event, m.details);
-      if (m.type === 'restart-stream') now.restartStream(m.stream);
-      if (m.type === 'end') now.end();
-    });
-    post(port, { type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams });
-  });
+  const ports = new Set<GuardPort>();
   return {
+    /** Called when the worker starts, so a page connecting wakes it and is answered. */
+    listen() {
+      browser.runtime.onConnect.addListener((raw: Browser.runtime.Port) => {
+        if (raw.name !== quizGuardPortName) return;
+        const port = typedPort<QuizGuardFromPage, QuizGuardToPage>(raw);
+        const tabId = raw.sender?.tab?.id;
+        const lockdown = current();
+        if (!lockdown || tabId !== lockdown.quizTabId) {
+          port.post({ type: 'release' });
+          raw.disconnect();
+          return;
+        }
+        ports.add(port);
+        raw.onDisconnect.addListener(() => ports.delete(port));
+        port.onMessage((m) => {
+          const now = current();
+          if (!now || now.quizTabId !== tabId) return;
+          if (m.type === 'event') now.report(m.event, m.details);
+          if (m.type === 'restart-stream') now.restartStream(m.stream);
+          if (m.type === 'end') now.end();
+        });
+        port.post({ type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams });
+      });
+    },
     async begin(quizTabId: number) {
       await browser.storage.local.set({ [lockdownActiveKey]: true });
-      // The quiz page loaded before lockdown began: ask it to connect now.
-      await browser.tabs.sendMessage(quizTabId, { type: 'quiz-guard-connect' }).catch(() => {});
+      // The quiz page loaded before lockdown began: ask it to connect now (a page still loading connects by itself).
+      await sendToTab(quizTabId, 'connectGuard').catch((error: unknown) => {
+        if (!(error instanceof NoReceiverError)) reportFailure('asking the quiz page to connect', error);
+      });
     },
     /** Tells the quiz page which streams have stopped (an empty list: all are recording again). */
     streams(lostStreams: LostStream[]) {
-      for (const port of ports) post(port, { type: 'streams', lostStreams });
+      for (const port of ports) port.post({ type: 'streams', lostStreams });
     },
     async release() {
       for (const port of ports) {
-        post(port, { type: 'release' });
-        port.disconnect();
+        port.post({ type: 'release' });
+        port.port.disconnect();
       }
       ports.clear();
       await browser.storage.local.remove(lockdownActiveKey);

@@ -24,7 +24,7 @@ const ledgerDays = 7;
 function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -57,17 +57,17 @@ export async function openOutbox(attemptId: string) {
       t.objectStore(ledgerStore).put({ ...ref, bytes: blob.size, emittedAt: createdAt } satisfies LedgerEntry);
       return new Promise<void>((resolve, reject) => {
         t.oncomplete = () => resolve();
-        t.onerror = () => reject(t.error);
+        t.onerror = () => reject(t.error ?? new Error('outbox write failed'));
         t.onabort = () => reject(t.error ?? new Error('outbox write aborted'));
       });
     },
     /** Everything this attempt's recorder emitted, kept or not. */
-    ledger: (): Promise<LedgerEntry[]> => request(db.transaction(ledgerStore).objectStore(ledgerStore).getAll(mineInLedger)),
+    ledger: () => request(db.transaction(ledgerStore).objectStore(ledgerStore).getAll(mineInLedger) as IDBRequest<LedgerEntry[]>),
     /** This attempt's oldest chunk first, so the recording arrives in order; chunks in `skip` are passed over. */
     oldest(skip: ReadonlySet<string> = new Set()): Promise<OutboxChunk | undefined> {
       return new Promise((resolve, reject) => {
         const cursor = tx('readonly').index('attemptCreatedAt').openCursor(mine);
-        cursor.onerror = () => reject(cursor.error);
+        cursor.onerror = () => reject(cursor.error ?? new Error('outbox read failed'));
         cursor.onsuccess = () => {
           const c = cursor.result;
           if (c && skip.has(chunkKey(c.value as OutboxChunk))) return c.continue();

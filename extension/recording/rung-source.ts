@@ -2,6 +2,7 @@
 // (full), the stream scaled down and slowed (reduced), or one still every few seconds (snapshots).
 import type { StreamName } from '../../models/contracts.ts';
 import { rungs, type RecordingRung } from '../../models/recording.ts';
+import { failed } from '../attempt/failures.ts';
 
 /** One still of `source` every `everyMs`, as a video track a MediaRecorder can record. */
 function snapshots(source: MediaStream, everyMs: number, width: number, height: number): MediaStream {
@@ -41,7 +42,8 @@ export async function recordingSource(name: StreamName, stream: MediaStream, run
   const recorded = name === 'webcam' ? stream.clone() : stream;
   if (rung !== 'full') {
     const constraints = name === 'webcam' ? { width: settings.webcam.width, height: settings.webcam.height, frameRate: settings.webcam.frameRate } : { frameRate: settings.screen.frameRate };
-    await recorded.getVideoTracks()[0]?.applyConstraints(constraints).catch(() => {});
+    // A camera that cannot scale down records at its own size: still under the rung's bitrate.
+    await recorded.getVideoTracks()[0]?.applyConstraints(constraints).catch(failed('scaling the recording down to the rung'));
   }
   return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
 }

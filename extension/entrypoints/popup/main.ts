@@ -1,14 +1,12 @@
 // The toolbar popup: what is being recorded, and a way to end the attempt.
-import { browser } from 'wxt/browser';
-import type { RecorderStatus } from '../../attempt/messages.ts';
+import { failed } from '../../attempt/failures.ts';
+import { send } from '../../messaging/protocol.ts';
 
 const summary = document.getElementById('summary')!;
 const finish = document.getElementById('finish') as HTMLButtonElement;
 
-type Status = { attempt: { id: string; quizUrl: string; rules: string[] } | null; recorder?: RecorderStatus };
-
 async function refresh() {
-  const s = (await browser.runtime.sendMessage({ target: 'background', type: 'status' })) as Status;
+  const s = await send('background', 'status');
   if (!s.attempt) {
     summary.textContent = 'No proctored attempt is running.';
     finish.hidden = true;
@@ -20,11 +18,13 @@ async function refresh() {
   finish.hidden = false;
 }
 
-finish.addEventListener('click', async () => {
+finish.addEventListener('click', () => {
   finish.disabled = true;
   summary.textContent = 'Finishing: uploading the rest of the recording…';
-  await browser.runtime.sendMessage({ target: 'background', type: 'finish' });
-  await refresh();
+  void send('background', 'finish').then(refresh).catch((error: unknown) => {
+    summary.textContent = `Could not finish: ${error instanceof Error ? error.message : String(error)}`;
+    finish.disabled = false;
+  });
 });
 
-void refresh();
+void refresh().catch(failed('showing the attempt in the popup'));

@@ -1,21 +1,22 @@
 // The recorder page (Chrome: offscreen document; Firefox: pinned tab). It owns the webcam and screen streams, both
-// recorders, the outbox and uploader, and the detector; it keeps the background awake while it records.
+// recorders, the outbox and uploader, and the detector; it keeps the background awake while it records. A session is
+// opened whole or not at all: whatever a failed start opened is closed again by the session's AbortSignal.
 import { browser } from 'wxt/browser';
-import { createAttemptApi, withRetry, type AttemptApi } from '../../attempt/api.ts';
-import type { RecorderCommand, RecorderStatus } from '../../attempt/messages.ts';
-import type { StreamName } from '../../../models/contracts.ts';
+import { createAttemptApi, type AttemptApi } from '../../attempt/api.ts';
+import { failed, reportFailure } from '../../attempt/failures.ts';
 import type { ActiveAttempt } from '../../attempt/state.ts';
 import { loadExtensionDetector } from '../../detection/browser-models.ts';
-import { defaultThresholds, thresholdsFor, type Detector, type Thresholds } from '../../detection/detector.ts';
+import { defaultThresholds, type Detector, type Thresholds } from '../../detection/detector.ts';
 import { createFrameGrabber } from '../../detection/frame-grabber.ts';
 import { judgeSetup, regionLight, type SetupCheck, type SetupSample } from '../../detection/setup-check.ts';
-import { startSampling } from '../../detection/sampler.ts';
-import { createFlagTracker, type RaisedFlag } from '../../detection/temporal.ts';
+import { send, serve, type RecorderStatus } from '../../messaging/protocol.ts';
 import { openOutbox, type LedgerEntry, type Outbox } from '../../recording/outbox.ts';
-import { captureEntireScreen } from '../../recording/screen-share.ts';
 import { recordingSource } from '../../recording/rung-source.ts';
+import { captureEntireScreen } from '../../recording/screen-share.ts';
 import { recordStream } from '../../recording/stream-recorder.ts';
 import { createUploader, type Uploader } from '../../recording/uploader.ts';
+import type { StreamName } from '../../../models/streams.ts';
+import { startDetection, type Detection } from './detection.ts';
 
 const statusLine = document.getElementById('status')!;
 const keepaliveMs = 5000;
@@ -26,19 +27,13 @@ type Session = {
   outbox: Outbox;
   uploader: Uploader;
   recorders: ReturnType<typeof recordStream>[];
-  detection: AbortController;
-  tracker?: ReturnType<typeof createFlagTracker>;
-  sampler?: ReturnType<typeof startSampling>;
-  /** Stops the current sampler only (a restarted webcam gets a new one). */
-  samplerStop?: AbortController;
-  detector?: Detector;
+  detection: Detection;
+  /** Aborted when the session closes (stopped, or a start that failed): tracks, keepalive and outbox close. */
+  controller: AbortController;
   /** Starts recording a stream (at the attempt's rung) into a segment. */
-  record?: (name: StreamName, stream: MediaStream, segment: number) => Promise<void>;
-  /** Where each stream's chunks go, by segment. */
-  onChunk?: (stream: StreamName, segment: number) => (c: { seq: number; blob: Blob; segmentStartedAt: number }) => Promise<void>;
-  keepalive: ReturnType<typeof setInterval>;
-  flagsRaised: number;
-  lastError?: string;
+  record(name: StreamName, stream: MediaStream, segment: number): Promise<void>;
+  /** The last upload or report failure, for the status the popup and tests read. */
+  problems: { last?: string };
 };
 let session: Session | undefined;
 let starting: Promise<void> | undefined;
@@ -50,9 +45,24 @@ async function detectorFor(thresholds: Thresholds) {
   return (await models).withThresholds(thresholds);
 }
 
+function show(text: string) {
+  statusLine.textContent = text;
+  console.info(`[invigil recorder] ${text}`);
+}
+
+/** The camera (and the microphone, when the quiz records it): what is recorded and what the detector samples. */
+const openWebcam = (attempt: ActiveAttempt) =>
+  navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: attempt.settings.recordMicrophone });
+
+/** A stream belongs to the session: its tracks stop when the session closes. */
+function own(signal: AbortSignal, stream: MediaStream) {
+  signal.addEventListener('abort', () => stream.getTracks().forEach((t) => t.stop()), { once: true });
+  return stream;
+}
+
 /** The pre-exam check: a few webcam frames, judged for lighting and camera position. */
 async function checkSetup(): Promise<SetupCheck> {
-  if (session) throw new Error('A proctored attempt is already recording.');
+  if (session || starting) throw new Error('A proctored attempt is already recording.');
   const detector = await detectorFor(defaultThresholds);
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
   const grabber = createFrameGrabber(stream);
@@ -74,84 +84,66 @@ async function checkSetup(): Promise<SetupCheck> {
   }
 }
 
-function show(text: string) {
-  statusLine.textContent = text;
-  console.info(`[invigil recorder] ${text}`);
+async function openSession(attempt: ActiveAttempt, firstSegment: number): Promise<Session> {
+  const controller = new AbortController();
+  const { signal } = controller;
+  try {
+    const api = createAttemptApi(attempt);
+    const outbox = await openOutbox(attempt.attemptId);
+    signal.addEventListener('abort', () => outbox.close(), { once: true });
+    // A segment number is never used twice, even if the stored counter was lost in a crash: the ledger remembers.
+    const usedSegments = (await outbox.ledger()).map((e) => e.segment);
+    const segment = usedSegments.length ? Math.max(firstSegment, Math.max(...usedSegments) + 1) : firstSegment;
+    const problems: Session['problems'] = {};
+    const uploader = createUploader(outbox, api, { onError: (message) => { problems.last = message; } });
+    // Chrome stops an idle service worker after ~30 s; the background holds the lockdown rules and sends the
+    // heartbeats, so keep it awake.
+    const keepalive = setInterval(() => void send('background', 'keepalive').catch(failed('keeping the background awake')), keepaliveMs);
+    signal.addEventListener('abort', () => clearInterval(keepalive), { once: true });
+    void uploader.kick(); // chunks left from before a crash go first
+
+    const recorders: Session['recorders'] = [];
+    const rung = attempt.recordingRung ?? 'full';
+    const record = async (name: StreamName, stream: MediaStream, recordSegment: number) => {
+      // The server sends settings with every default filled in (readQuizSettings).
+      const source = await recordingSource(name, stream, rung, attempt.settings[name === 'webcam' ? 'webcamKbps' : 'screenKbps']);
+      recorders.push(recordStream(source.stream, {
+        name, segment: recordSegment, bitsPerSecond: source.bitsPerSecond,
+        onChunk: async (c) => {
+          await outbox.put({ attemptId: attempt.attemptId, stream: name, segment: recordSegment, seq: c.seq, segmentStartedAt: c.segmentStartedAt, blob: c.blob, createdAt: Date.now() });
+          void uploader.kick();
+        },
+      }));
+    };
+
+    show('Opening the webcam…');
+    const webcam = own(signal, await openWebcam(attempt));
+    if (attempt.settings.recordWebcam) await record('webcam', webcam, segment);
+    const screen = attempt.settings.recordScreen ? own(signal, await captureEntireScreen()) : undefined;
+    if (screen) await record('screen', screen, segment);
+    show(`Recording ${recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
+    const detection = await startDetection(signal, { attempt, api, webcam, detectorFor, onError: (message) => { problems.last = message; } });
+
+    const s: Session = { attempt, api, outbox, uploader, recorders, detection, controller, record, problems };
+    watchEnded(s, 'webcam', webcam);
+    if (screen) watchEnded(s, 'screen', screen);
+    show(`Recording ${recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
+    return s;
+  } catch (error) {
+    controller.abort();
+    throw error;
+  }
 }
 
 async function start(attempt: ActiveAttempt, segment: number) {
   if (session?.attempt.attemptId === attempt.attemptId) return;
-  const api = createAttemptApi(attempt);
-  const outbox = await openOutbox(attempt.attemptId);
-  // A segment number is never used twice, even if the stored counter was lost in a crash: the ledger remembers.
-  const usedSegments = (await outbox.ledger()).map((e) => e.segment);
-  if (usedSegments.length) segment = Math.max(segment, Math.max(...usedSegments) + 1);
-  const s: Session = {
-    attempt, api, outbox, recorders: [], detection: new AbortController(), flagsRaised: 0,
-    uploader: createUploader(outbox, api, { onError: (message) => { if (session) session.lastError = message; } }),
-    // Chrome stops an idle service worker after ~30 s; the background holds the lockdown rules and sends the
-    // heartbeats, so keep it awake.
-    keepalive: setInterval(() => {
-      void browser.runtime.sendMessage({ target: 'background', type: 'keepalive' }).catch(() => {});
-    }, keepaliveMs),
-  };
-  session = s;
-  void s.uploader.kick(); // chunks left from before a crash go first
-  s.onChunk = (stream, chunkSegment) => async (c) => {
-    await outbox.put({ attemptId: attempt.attemptId, stream, segment: chunkSegment, seq: c.seq, segmentStartedAt: c.segmentStartedAt, blob: c.blob, createdAt: Date.now() });
-    void s.uploader.kick();
-  };
-  show('Opening the webcam…');
-  const webcam = await openWebcam();
-  watchEnded(s, 'webcam', webcam);
-  const rung = attempt.recordingRung ?? 'full';
-  const record = async (name: StreamName, stream: MediaStream, recordSegment: number) => {
-    // The server sends settings with every default filled in (readQuizSettings).
-    const source = await recordingSource(name, stream, rung, attempt.settings[name === 'webcam' ? 'webcamKbps' : 'screenKbps']);
-    s.recorders.push(recordStream(source.stream, { name, segment: recordSegment, bitsPerSecond: source.bitsPerSecond, onChunk: s.onChunk!(name, recordSegment) }));
-  };
-  s.record = record;
-  if (attempt.settings.recordWebcam) await record('webcam', webcam, segment);
-  if (attempt.settings.recordScreen) {
-    const screen = await captureEntireScreen();
-    watchEnded(s, 'screen', screen);
-    await record('screen', screen, segment);
+  if (session) throw new Error('Another attempt is recording.');
+  try {
+    session = await openSession(attempt, segment);
+  } catch (error) {
+    show(`Could not start recording: ${(error as Error).message}`);
+    throw error;
   }
-  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
-
-  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; loading the on-device detector…`);
-  const detector = await detectorFor(thresholdsFor(attempt.settings.sensitivity ?? 'normal'));
-  s.detector = detector;
-  const withEvidence = new Set<string>();
-  const sendFlag = async (flag: RaisedFlag) => {
-    // The first report of a flag carries a thumbnail of the frame where it began; later reports only update it.
-    const evidence = withEvidence.has(flag.id) ? undefined : await s.sampler?.thumbnailAt(flag.startedAt);
-    await withRetry(() => api.flags([{ ...flag, evidence }]), { maxDelayMs: 10_000 }).catch((e) => { s.lastError = String(e.message); });
-    withEvidence.add(flag.id);
-  };
-  s.tracker = createFlagTracker({
-    thresholds: detector.thresholds,
-    newId: () => crypto.randomUUID(),
-    disabled: attempt.disabledFlags,
-    onFlag: (flag) => { s.flagsRaised += 1; void sendFlag(flag); },
-    // Too dim to judge: say so, rather than flag the student for what the camera cannot see.
-    onPoorVideo: (at, lightLevel) => void withRetry(() => api.events([{ id: `poor-${at}`, type: 'poor_video', at, details: { lightLevel } }]), { maxDelayMs: 10_000 }).catch(() => {}),
-  });
-  // Flags still open are reported as they grow, so a crash cannot lose them (the server keeps one per id).
-  const reportOpen = setInterval(() => s.tracker?.openFlags().forEach((f) => void sendFlag(f)), 5000);
-  s.detection.signal.addEventListener('abort', () => clearInterval(reportOpen));
-  sampleWebcam(s, webcam);
-  show(`Recording ${s.recorders.map((r) => r.name).join(' and ')}; checking the webcam about once a second.`);
-}
-
-/** The camera (and the microphone, when the quiz records it): what is recorded and what the detector samples. */
-const openWebcam = () => navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 15 }, audio: Boolean(session?.attempt.settings.recordMicrophone) });
-
-function sampleWebcam(s: Session, webcam: MediaStream) {
-  if (!s.detector || !s.tracker) return;
-  s.samplerStop?.abort();
-  s.samplerStop = new AbortController();
-  s.sampler = startSampling(webcam, s.detector, s.tracker, AbortSignal.any([s.detection.signal, s.samplerStop.signal]), (s.attempt.settings.sampleSeconds ?? 1) * 1000);
 }
 
 /**
@@ -161,39 +153,37 @@ function sampleWebcam(s: Session, webcam: MediaStream) {
 function watchEnded(s: Session, name: StreamName, stream: MediaStream) {
   const track = stream.getVideoTracks()[0];
   track?.addEventListener('ended', () => {
-    if (session !== s || s.detection.signal.aborted) return;
+    if (session !== s || s.controller.signal.aborted) return;
     const at = Date.now();
     show(`The ${name} stopped.`);
     const index = s.recorders.findIndex((r) => r.name === name);
-    if (index >= 0) void s.recorders.splice(index, 1)[0].stop();
-    if (name === 'webcam') s.samplerStop?.abort();
-    void browser.runtime.sendMessage({ target: 'background', type: 'stream-ended', stream: name, at }).catch(() => {});
+    if (index >= 0) void s.recorders.splice(index, 1)[0].stop().catch(failed(`closing the ${name} recording`));
+    if (name === 'webcam') s.detection.pause();
+    void send('background', 'streamEnded', { stream: name, at }).catch(failed('telling the background a stream ended'));
   }, { once: true });
 }
 
 /** Opens the stream again and records it in a new segment. */
 async function restartStream(name: StreamName, segment: number) {
   const s = session;
-  if (!s?.onChunk || !s.record) throw new Error('Nothing is recording.');
-  const stream = name === 'webcam' ? await openWebcam() : await captureEntireScreen();
+  if (!s) throw new Error('Nothing is recording.');
+  const stream = own(s.controller.signal, name === 'webcam' ? await openWebcam(s.attempt) : await captureEntireScreen());
   watchEnded(s, name, stream);
-  if (name === 'webcam') sampleWebcam(s, stream);
+  if (name === 'webcam') s.detection.watch(stream);
   const wanted = name === 'webcam' ? s.attempt.settings.recordWebcam : s.attempt.settings.recordScreen;
-  if (wanted) await s.record!(name, stream, segment);
+  if (wanted) await s.record(name, stream, segment);
   show(`The ${name} is back: recording ${s.recorders.map((r) => r.name).join(' and ')}.`);
 }
 
 async function stop() {
+  await Promise.allSettled([starting]); // a failed start has nothing to stop; its error went to its own caller
   const s = session;
   if (!s) return;
   show('Finishing: uploading the rest of the recording…');
-  s.detection.abort();
-  await s.sampler?.done;
-  s.tracker?.flush();
+  await s.detection.stop();
   await Promise.all(s.recorders.map((r) => r.stop()));
   await s.uploader.flush();
-  clearInterval(s.keepalive);
-  s.outbox.close();
+  s.controller.abort();
   session = undefined;
   show('Recording finished and uploaded.');
 }
@@ -201,9 +191,9 @@ async function stop() {
 function emittedByStream(ledger: LedgerEntry[]) {
   const totals: RecorderStatus['emitted'] = {};
   for (const e of ledger) {
-    totals[e.stream] ??= { chunks: 0, bytes: 0 };
-    totals[e.stream].chunks += 1;
-    totals[e.stream].bytes += e.bytes;
+    const total = totals[e.stream] ??= { chunks: 0, bytes: 0 };
+    total.chunks += 1;
+    total.bytes += e.bytes;
   }
   return totals;
 }
@@ -215,27 +205,34 @@ async function status(): Promise<RecorderStatus> {
     pendingChunks: s ? await s.outbox.count() : 0,
     emitted: s ? emittedByStream(await s.outbox.ledger()) : {},
     uploadedChunks: s?.uploader.uploaded ?? 0,
-    samples: s?.sampler?.samples ?? 0,
-    detection: s?.sampler?.timing ?? { detectMs: [], fullFrameMs: [], cpuShare: 0 },
-    flagsRaised: s?.flagsRaised ?? 0,
-    lastError: s?.lastError,
+    samples: s?.detection.samples ?? 0,
+    detection: s?.detection.timing ?? { detectMs: [], fullFrameMs: [], cpuShare: 0 },
+    flagsRaised: s?.detection.flagsRaised ?? 0,
+    lastError: s?.problems.last,
   };
 }
 
-browser.runtime.onMessage.addListener((message: unknown) => {
-  const m = message as RecorderCommand;
-  if (m?.target !== 'recorder') return undefined;
-  if (m.type === 'start') {
-    starting ??= start(m.attempt, m.segment).finally(() => { starting = undefined; });
-    return starting.then(() => ({ ok: true }), (error: Error) => {
-      show(`Could not start recording: ${error.message}`);
-      void browser.runtime.sendMessage({ target: 'background', type: 'recorder-error', message: error.message });
-      return { ok: false, error: error.message };
-    });
-  }
-  if (m.type === 'stop') return (starting ?? Promise.resolve()).then(stop).then(() => ({ ok: true }));
-  if (m.type === 'status') return status();
-  if (m.type === 'restart-stream') return restartStream(m.stream, m.segment).then(() => ({ ok: true }), (error: Error) => ({ ok: false, error: error.message }));
-  if (m.type === 'check') return checkSetup().then((check) => ({ ok: true, check }), (error: Error) => ({ ok: false, error: error.message }));
-  return undefined;
+serve('recorder', {
+  start: async ({ attempt, segment }) => {
+    // A second start while one is under way waits for it (same attempt) rather than opening the camera twice.
+    starting ??= start(attempt, segment).finally(() => { starting = undefined; });
+    try {
+      await starting;
+    } catch (error) {
+      reportFailure('starting the recording', error);
+      void send('background', 'recorderError', { message: (error as Error).message }).catch(failed('telling the background recording failed'));
+      throw error;
+    }
+    return undefined;
+  },
+  stop: async () => {
+    await stop();
+    return undefined;
+  },
+  status: () => status(),
+  check: () => checkSetup(),
+  restartStream: async ({ stream, segment }) => {
+    await restartStream(stream, segment);
+    return undefined;
+  },
 });

@@ -2,7 +2,7 @@
 // page connects whenever developer tools open on any tab; the connection is watched from start-up, so tools opened
 // before lockdown began are seen too.
 import { browser, type Browser } from 'wxt/browser';
-import { devtoolsPortPrefix } from '../../attempt/messages.ts';
+import { devtoolsPortPrefix } from '../../messaging/protocol.ts';
 import { describeDuration } from '../describe.ts';
 import { registerRule } from '../manager.ts';
 

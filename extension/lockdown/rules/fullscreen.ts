@@ -2,6 +2,7 @@
 import { browser } from 'wxt/browser';
 import { describeDuration } from '../describe.ts';
 import { registerRule } from '../manager.ts';
+import { failed } from '../../attempt/failures.ts';
 
 registerRule({
   name: 'fullscreen',
@@ -37,13 +38,13 @@ registerRule({
       }
     };
     // onBoundsChanged is Chrome's; a timer catches the rest (Firefox, minimising).
-    const onBounds = () => void check();
+    const onBounds = () => void check().catch(failed('checking the quiz window is full screen'));
     browser.windows.onBoundsChanged?.addListener(onBounds);
-    const timer = setInterval(check, 1000);
+    const timer = setInterval(onBounds, 1000);
     signal.addEventListener('abort', () => {
       clearInterval(timer);
       browser.windows.onBoundsChanged?.removeListener(onBounds);
-      void windowOf().then((id) => browser.windows.update(id, { state: stateBefore === 'fullscreen' ? 'normal' : stateBefore ?? 'normal' })).catch(() => {});
+      void windowOf().then((id) => browser.windows.update(id, { state: stateBefore === 'fullscreen' ? 'normal' : stateBefore ?? 'normal' })).catch(failed('restoring the quiz window'));
     });
   },
 });

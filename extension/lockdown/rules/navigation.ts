@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import { isAllowedUrl } from '../../../models/lockdown.ts';
 import { registerRule } from '../manager.ts';
+import { failed } from '../../attempt/failures.ts';
 
 /** Session rule ids this rule owns: 1 blocks, the rest allow. */
 const firstRuleId = 4100;
@@ -39,7 +40,7 @@ registerRule({
     const onError = (details: { tabId: number; frameId: number; error: string }) => {
       // The blocked page leaves an error page in the tab: take the student back to the quiz.
       if (details.tabId !== quizTabId || details.frameId !== 0 || !/BLOCKED_BY_CLIENT|NS_ERROR_ABORT|blocked/i.test(details.error)) return;
-      void browser.tabs.update(quizTabId, { url: lastAllowed }).catch(() => {});
+      void browser.tabs.update(quizTabId, { url: lastAllowed }).catch(failed('taking the quiz tab back to the quiz'));
     };
     browser.webNavigation.onBeforeNavigate.addListener(onBeforeNavigate);
     browser.webNavigation.onCommitted.addListener(onCommitted);
@@ -48,7 +49,7 @@ registerRule({
       browser.webNavigation.onBeforeNavigate.removeListener(onBeforeNavigate);
       browser.webNavigation.onCommitted.removeListener(onCommitted);
       browser.webNavigation.onErrorOccurred.removeListener(onError);
-      void removeRules().catch(() => {});
+      void removeRules().catch(failed('removing the navigation blocking rules'));
     });
   },
   // Session rules outlive a restarted service worker (not the browser).

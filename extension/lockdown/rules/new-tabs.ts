@@ -3,6 +3,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { isAllowedUrl } from '../../../models/lockdown.ts';
 import { registerRule } from '../manager.ts';
+import { failed } from '../../attempt/failures.ts';
 
 const isBlank = (url: string | undefined) => !url || url === 'about:blank';
 
@@ -20,7 +21,8 @@ registerRule({
         return;
       }
       opened.delete(tabId);
-      await browser.tabs.remove(tabId).catch(() => {});
+      // The student may have closed it first: then there is nothing left to close.
+      await browser.tabs.remove(tabId).catch(failed('closing a new tab'));
       report('tab_blocked', { url: url!, summary: `A new tab was closed: ${url}` });
     };
     const onCreated = (tab: Browser.tabs.Tab) => {

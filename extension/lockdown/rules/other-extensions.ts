@@ -3,6 +3,7 @@
 // student's extensions off.
 import { browser, type Browser } from 'wxt/browser';
 import { registerRule } from '../manager.ts';
+import { failed } from '../../attempt/failures.ts';
 
 type ExtensionInfo = Browser.management.ExtensionInfo;
 const storageKey = 'extensionsDisabledForAttempt';
@@ -15,7 +16,7 @@ async function remembered(): Promise<string[]> {
 }
 
 async function enableRemembered() {
-  for (const id of await remembered()) await browser.management.setEnabled(id, true).catch(() => {});
+  for (const id of await remembered()) await browser.management.setEnabled(id, true).catch(failed(`turning extension ${id} back on`));
   await browser.storage.local.remove(storageKey);
 }
 

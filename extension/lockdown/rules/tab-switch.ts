@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import { describeDuration } from '../describe.ts';
 import { registerRule } from '../manager.ts';
+import { failed } from '../../attempt/failures.ts';
 
 registerRule({
   name: 'tab-switch',
@@ -20,12 +21,13 @@ registerRule({
       away = undefined;
     };
     const onActivated = (info: { tabId: number }) => (info.tabId === quizTabId ? back() : leave('another tab'));
-    const onFocus = async (windowId: number) => {
+    const focusChanged = async (windowId: number) => {
       if (windowId === browser.windows.WINDOW_ID_NONE) return leave('another application');
       const [tab] = await browser.tabs.query({ active: true, windowId });
       if (tab?.id === quizTabId) back();
       else leave('another window');
     };
+    const onFocus = (windowId: number) => void focusChanged(windowId).catch(failed('telling which window has the focus'));
     browser.tabs.onActivated.addListener(onActivated);
     browser.windows.onFocusChanged.addListener(onFocus);
     signal.addEventListener('abort', () => {
