@@ -6,6 +6,8 @@ import { errorHandler } from './http/errors.ts';
 import { createTokenService } from './http/tokens.ts';
 import type { Queue } from './jobs/queue.ts';
 import { ltiUrls, startLtiProvider } from './lti/provider.ts';
+import { assetsDir, clientAssets } from './client/build.ts';
+import { useAssets } from './pages/assets.ts';
 import { page } from './pages/layout.ts';
 import { html } from './pages/html.ts';
 import { accommodationPages } from './routes/accommodations/index.ts';
@@ -18,6 +20,17 @@ import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
+
+/**
+ * Tool pages run only their own bundled scripts (no inline code: data comes in JSON islands) and load media only
+ * from the bucket. They are framed by the LMS, so framing is not restricted, and forms post back to the LMS.
+ */
+export function contentSecurityPolicy(mediaOrigin: string) {
+  return [
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
+    `img-src 'self' data: ${mediaOrigin}`, `media-src 'self' blob: ${mediaOrigin}`, "connect-src 'self'",
+  ].join('; ');
+}
 
 /** The extension API's largest body: a batch of events or flags. Chunks never pass through the server. */
 export const extensionBodyLimit = '64kb';
@@ -51,10 +64,15 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   ext.use(errorHandler('json'));
   app.use('/ext', ext);
 
+  useAssets(await clientAssets());
   const pages = express.Router();
+  // Hashed names: a file's content never changes under its name.
+  pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  const policy = contentSecurityPolicy(deps.bucket.browserOrigin);
   pages.use((_req, res, next) => {
     res.setHeader('Referrer-Policy', 'no-referrer'); // sessions ride in page URLs
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', policy);
     next();
   });
   pages.use(quizPages(context), attemptPages(context), reviewPages(context), accommodationPages(context));

@@ -64,7 +64,7 @@ export class ConfigError extends Error {}
 /** Secrets that may be generated for a local install, kept in the data folder so restarts keep sessions valid. */
 function localSecrets(dataDir: string): { ltiKey: string; appSecret: string } {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { ltiKey: string; appSecret: string };
   const secrets = { ltiKey: randomBytes(32).toString('hex'), appSecret: randomBytes(32).toString('hex') };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });

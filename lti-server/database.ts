@@ -41,7 +41,8 @@ export async function openDatabase(config: Config['database']): Promise<Database
         close: () => pool.end(),
       };
     } catch (error) {
-      await pool.end().catch(() => {});
+      // The connection failed: the pool has nothing to close cleanly, and the error below says why.
+      await pool.end().catch((closeError: Error) => console.warn(`Closing the failed database pool: ${closeError.message}`));
       const target = config.url.replace(/\/\/[^@/]*@/, '//***@');
       throw new DatabaseUnavailableError(`Cannot use the database at ${target}: ${(error as Error).message}`);
     }

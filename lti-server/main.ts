@@ -73,9 +73,11 @@ async function main() {
     '',
     'Or register a platform by hand: npm run platform -- add --help',
   ].join('\n'));
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
+  const stop = () => {
+    running.close().then(() => process.exit(0), (error: Error) => {
+      console.error(`Invigil did not stop cleanly: ${error.message}`);
+      process.exit(1);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@ import { openDatabase } from '../database.ts';
 import { createTokenService } from '../http/tokens.ts';
 import { startLtiProvider } from '../lti/provider.ts';
 import { activatePlatform, addPlatform, listPlatforms, removePlatform } from '../lti/platforms.ts';
+import { z } from 'zod';
 
 const usage = `Usage: npm run platform -- <command> [options]
 
@@ -67,8 +68,8 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  const message = error?.issues ? error.issues.map((i: { message: string }) => i.message).join('; ') : error.message;
+main().catch((error: unknown) => {
+  const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join('; ') : error instanceof Error ? error.message : String(error);
   console.error(`platform: ${message}`);
   process.exit(1);
 });

@@ -89,7 +89,7 @@ export class RouteBuilder<C extends object> {
   }
 
   /** The handler: it answers (json, html, redirect) with `res`. */
-  handle(handler: (context: C & RequestContext) => Promise<unknown> | unknown) {
+  handle(handler: (context: C & RequestContext) => unknown) {
     const steps = this.steps;
     this.router[this.method](this.path, ...this.middleware, async (req: Request, res: Response) => {
       const context = contextOf(res);

@@ -26,7 +26,8 @@ export async function* fetchInOrder<T>(keys: string[], fetch: (key: string) => P
   while (next < keys.length || inFlight.length) {
     while (inFlight.length < concurrency && next < keys.length) {
       const request = fetch(keys[next++]);
-      request.catch(() => {}); // awaited below, in order; this only keeps an early failure from going unhandled
+      // Awaited below, in order (that await reports it); this only keeps an early failure from going unhandled.
+      request.catch((error: Error) => error);
       inFlight.push(request);
     }
     yield await inFlight.shift()!;

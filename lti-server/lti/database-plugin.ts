@@ -33,7 +33,7 @@ export function encryptDocument(data: Doc, secret: string) {
 export function decryptDocument(doc: { iv: string; data: string }, secret: string): Doc {
   const decipher = createDecipheriv('aes-256-cbc', cipherKey(secret), Buffer.from(doc.iv, 'hex'));
   const plain = Buffer.concat([decipher.update(Buffer.from(doc.data, 'hex')), decipher.final()]);
-  return JSON.parse(plain.toString());
+  return JSON.parse(plain.toString()) as Doc;
 }
 
 export function createLtiDatabasePlugin(db: Database): DatabasePlugin {
@@ -48,7 +48,7 @@ export function createLtiDatabasePlugin(db: Database): DatabasePlugin {
 
   const nonces = {
     async get(query?: Doc) {
-      const nonce = String(query?.nonce ?? '');
+      const nonce = typeof query?.nonce === 'string' ? query.nonce : '';
       const rows = await db.select().from(ltiNonces).where(eq(ltiNonces.nonce, nonce));
       return rows.length ? rows.map((r) => ({ nonce: r.nonce, createdAt: r.createdAt })) : false;
     },
@@ -59,12 +59,9 @@ export function createLtiDatabasePlugin(db: Database): DatabasePlugin {
   };
 
   return {
-    async setup() {
-      return true;
-    },
-    async Close() {
-      return true;
-    },
+    // Our database is migrated and connected before ltijs starts (DESIGN.md: a failing setup exits the process).
+    setup: () => Promise.resolve(true),
+    Close: () => Promise.resolve(true),
     async Get(key, collection, query) {
       if (collection === 'nonce') return nonces.get(query);
       const rows = await db.select().from(ltiDocuments).where(and(matching(collection, query), notExpired(collection)));

@@ -45,7 +45,7 @@ async function recordLaunch(db: Database, token: IdToken) {
     contextId: context.context?.id ?? null,
     resourceLinkId: context.resource?.id ?? null,
     messageType: context.messageType,
-    token: JSON.parse(JSON.stringify(token)),
+    token: JSON.parse(JSON.stringify(token)) as Record<string, unknown>,
   }).returning();
   return launch;
 }

@@ -6,7 +6,8 @@ export class SafeHtml {
   }
 }
 
-export function escapeHtml(value: unknown): string {
+/** Text for HTML: strings, numbers and the like; an object would print as [object Object], so callers pass text. */
+export function escapeHtml(value: string | number | boolean | bigint | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -14,7 +15,9 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === false || value === null || value === undefined) return '';
-  return escapeHtml(value);
+  // An object would print as [object Object]: a page bug to see at once, not to ship.
+  if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`html\`\` cannot render a ${typeof value}; pass text or html\`\`.`);
+  return escapeHtml(value as string | number | boolean | bigint);
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {

@@ -3,7 +3,7 @@ import type { attemptEvents, attempts, flags, recordings } from '../../models/sc
 import { eventLabel } from '../../models/events.ts';
 import { flagLabel } from '../../models/flags.ts';
 import { rungs } from '../../models/recording.ts';
-import { streamLabels, type StreamName } from '../../models/streams.ts';
+import { streamLabels } from '../../models/streams.ts';
 
 type Flag = typeof flags.$inferSelect;
 type Recording = typeof recordings.$inferSelect;
@@ -27,7 +27,7 @@ export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string
 export function presentRecording(recording: Recording, url: string | null) {
   return {
     stream: recording.stream,
-    label: streamLabels[recording.stream as StreamName]?.title ?? recording.stream,
+    label: streamLabels[recording.stream]?.title ?? recording.stream,
     status: recording.status,
     durationSeconds: recording.durationMs === null ? null : recording.durationMs / 1000,
     startedAt: recording.startedAt?.toISOString() ?? null,
@@ -58,4 +58,14 @@ export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCou
 export function timelineOrigin(list: Recording[]): Date | null {
   const starts = list.map((r) => r.startedAt).filter((d): d is Date => d !== null);
   return starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null;
+}
+
+/** The review page's data (review.json), as its client module reads it. */
+export function presentReview(parts: {
+  attempt: ReturnType<typeof presentAttemptRow>;
+  recordings: ReturnType<typeof presentRecording>[];
+  flags: ReturnType<typeof presentFlag>[];
+  events: ReturnType<typeof presentEvent>[];
+}) {
+  return parts;
 }

@@ -28,8 +28,11 @@ export function createBucket(config: Config['s3'], endpoint = config.endpoint) {
   const name = config.bucket;
   const encryption = config.serverSideEncryption ? { ServerSideEncryption: config.serverSideEncryption } : {};
 
+  const browserEndpoint = config.publicEndpoint ?? endpoint;
   return {
     name,
+    /** Where browsers fetch recordings and thumbnails from (the pages' Content-Security-Policy allows it). */
+    browserOrigin: browserEndpoint ? new URL(browserEndpoint).origin : `https://*.s3.${config.region}.amazonaws.com https://*.s3.amazonaws.com`,
     async ensureExists() {
       try {
         await client.send(new HeadBucketCommand({ Bucket: name }));

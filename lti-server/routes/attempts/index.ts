@@ -51,7 +51,7 @@ export function attemptPages({ db, tokens, config }: RouteContext) {
 export function attemptApi({ db, tokens, queue, config }: RouteContext) {
   const router = Router();
   const authenticate = attemptBearer(tokens);
-  const perAttempt = (req: express.Request) => `${req.params.attemptId}`;
+  const perAttempt = (req: express.Request) => String(req.params.attemptId);
 
   route(router, 'post', '/attempts/start').use(rateLimit({ windowMs: 60_000, max: 30 })).authenticate(anonymous).validate(startAttemptBody)
     .handle(async ({ res, input: { startToken } }) => {

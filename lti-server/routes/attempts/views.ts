@@ -40,82 +40,8 @@ ${lockdownRules.length ? html`<details><summary>What the lockdown does during th
 <button type="button" id="start" disabled>Start proctored quiz</button>
 <p id="start-status" role="status" aria-live="polite"></p>
 </section>`, {
-    script: html`${jsonScript('invigil-config', options)}
-<script>
-(() => {
-  const config = JSON.parse(document.getElementById('invigil-config').textContent);
-  const status = document.getElementById('extension-status');
-  const startStatus = document.getElementById('start-status');
-  const ack = document.getElementById('acknowledge');
-  const start = document.getElementById('start');
-  const check = document.getElementById('check');
-  const checkResult = document.getElementById('check-result');
-  let extensionFound = false;
-  let checking = false;
-  const refresh = () => { start.disabled = !(extensionFound && ack.checked) || checking; check.disabled = !extensionFound || checking; };
-  ack.addEventListener('change', refresh);
-  window.addEventListener('message', (event) => {
-    if (event.source !== window || event.data?.source !== 'invigil') return;
-    const m = event.data;
-    if (m.type === 'pong' && !extensionFound) {
-      extensionFound = true;
-      status.textContent = 'Invigil extension ' + m.version + ' is ready.';
-      status.className = 'notice ok';
-      document.body.dataset.extension = 'ready';
-      refresh();
-    } else if (m.type === 'check-result') {
-      checking = false;
-      refresh();
-      const list = document.createElement('ul');
-      for (const w of m.warnings) { const li = document.createElement('li'); li.textContent = w; list.append(li); }
-      const summary = document.createElement('p');
-      summary.textContent = m.ok ? 'Your camera and lighting look good.' : 'Please fix this before you start:';
-      checkResult.className = 'notice ' + (m.ok ? 'ok' : 'error');
-      checkResult.replaceChildren(summary, ...(m.ok ? [] : [list]));
-      document.body.dataset.check = m.ok ? 'ok' : 'warnings';
-    } else if (m.type === 'started') {
-      startStatus.textContent = 'Proctoring is on. Your quiz opened in a new tab; finish it there.';
-      document.body.dataset.attempt = m.attemptId;
-    } else if (m.type === 'error') {
-      if (checking) {
-        checking = false;
-        checkResult.className = 'notice error';
-        checkResult.textContent = 'The camera check did not work: ' + m.message;
-        refresh();
-        return;
-      }
-      startStatus.textContent = 'Could not start: ' + m.message;
-      start.disabled = false;
-    }
-  });
-  const ping = () => window.postMessage({ source: 'invigil', type: 'ping' }, window.location.origin);
-  ping();
-  const pinger = setInterval(() => { if (extensionFound) clearInterval(pinger); else ping(); }, 500);
-  setTimeout(() => {
-    if (!extensionFound) { status.textContent = 'The Invigil extension was not found. Install it, then reload this page.'; status.className = 'notice error'; }
-  }, 4000);
-  check.addEventListener('click', () => {
-    checking = true;
-    refresh();
-    checkResult.className = 'notice';
-    checkResult.textContent = 'Checking your camera…';
-    window.postMessage({ source: 'invigil', type: 'check' }, window.location.origin);
-  });
-  start.addEventListener('click', async () => {
-    start.disabled = true;
-    startStatus.textContent = 'Starting…';
-    try {
-      const response = await fetch(config.createUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ acknowledged: ack.checked }) });
-      const body = await response.json();
-      if (!response.ok) throw new Error(body.error?.message || 'the server refused');
-      window.postMessage({ source: 'invigil', type: 'start', apiBase: config.apiBase, startToken: body.startToken }, window.location.origin);
-    } catch (error) {
-      startStatus.textContent = 'Could not start: ' + error.message;
-      start.disabled = false;
-    }
-  });
-})();
-</script>`,
+    data: jsonScript('invigil-config', options),
+    module: 'take-quiz',
   });
 }
 

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { launches, quizzes } from '../../../models/schema.ts';
 import type { IdToken } from 'ltijs';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
+import { badRequest } from '../../http/errors.ts';
 import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { courseOf, coursePolicy } from '../../policies/course.ts';
@@ -11,7 +12,7 @@ import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
-import { quizFormPage } from './views.ts';
+import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
 export function quizPages({ db, tokens, lti }: RouteContext) {
   const router = Router();
@@ -41,8 +42,11 @@ export function quizPages({ db, tokens, lti }: RouteContext) {
         text: 'Start here: Invigil checks your setup and opens the quiz under proctoring.',
         custom: { invigil_quiz: quiz.id },
       };
-      const formHtml = await lti.DeepLinking.createDeepLinkingForm(launch.token as unknown as IdToken, [item], { message: `Proctoring enabled for ${title}.` });
-      res.type('html').send(formHtml);
+      const token = launch.token as unknown as IdToken;
+      const jwt = await lti.DeepLinking.createDeepLinkingMessage(token, [item], { message: `Proctoring enabled for ${title}.` });
+      const returnUrl = token.platformContext.deepLinkingSettings?.deep_link_return_url;
+      if (typeof returnUrl !== 'string') throw badRequest('This launch did not come from your LMS\'s Deep Linking: open Invigil from the tool picker again.');
+      res.type('html').send(deepLinkReturnPage(returnUrl, jwt, title));
     });
 
   const configure = (method: 'get' | 'post') => instructor(method, '/quizzes/:quizId/settings').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');

@@ -25,7 +25,7 @@ export const quizForm = z.object({
   /** Ticked rule boxes: one value, several, or none. */
   lockdownRules: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(z.enum(lockdownRuleNames))),
   /** One address per line. */
-  allowedUrls: z.preprocess((v) => String(v ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean), lockdownSettingsSchema.shape.allowedUrls),
+  allowedUrls: z.preprocess((v) => (typeof v === 'string' ? v : '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean), lockdownSettingsSchema.shape.allowedUrls),
   disableOtherExtensions: checkbox,
   retentionDays: z.coerce.number({ error: 'Enter a number of days' }).int('Enter whole days').min(1, 'Keep recordings at least 1 day').max(3650, 'Keep recordings at most 10 years').default(30),
   policyText: quizSettingsSchema.shape.policyText,

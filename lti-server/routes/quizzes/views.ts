@@ -78,3 +78,16 @@ ${problemFor('policyText') ? html`<p class="notice error">${problemFor('policyTe
 <button type="submit">${options.quiz?.id ? 'Save settings' : 'Add proctored quiz'}</button>
 </form>`);
 }
+
+/**
+ * Hands the Deep Linking response back to the LMS. A client module submits it at once; without script, the button
+ * does (ltijs's own form uses an inline script, which the pages' Content-Security-Policy forbids).
+ */
+export function deepLinkReturnPage(returnUrl: string, jwt: string, title: string) {
+  return page('Returning to your LMS', html`<h1>Proctoring enabled for ${title}</h1>
+<form id="deep-link-return" method="post" action="${returnUrl}">
+<input type="hidden" name="JWT" value="${jwt}">
+<p>Returning to your LMS…</p>
+<button type="submit">Continue to your LMS</button>
+</form>`, { module: 'deep-link-return' });
+}

@@ -7,7 +7,7 @@ import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
-import { presentAttemptRow, presentEvent, presentFlag, presentRecording, timelineOrigin } from '../../presenters/review.ts';
+import { presentAttemptRow, presentEvent, presentFlag, presentRecording, presentReview, timelineOrigin } from '../../presenters/review.ts';
 import { presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
@@ -49,13 +49,13 @@ export function reviewPages({ db, tokens, bucket }: RouteContext) {
       db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attempt.id)).orderBy(asc(attemptEvents.occurredAt)).limit(1000),
     ]);
     const origin = timelineOrigin(recordingRows);
-    res.json({
+    res.json(presentReview({
       attempt: presentAttemptRow(attempt, flagRows.length),
       recordings: await Promise.all(recordingRows.map(async (r) =>
         presentRecording(r, r.status === 'ready' && r.objectKey ? await bucket.presignGet(r.objectKey, reviewUrlSeconds) : null))),
       flags: await Promise.all(flagRows.map(async (f) => presentFlag(f, origin, f.evidenceKey ? await bucket.presignGet(f.evidenceKey, reviewUrlSeconds) : null))),
       events: eventRows.map(presentEvent),
-    });
+    }));
   });
   return router;
 }

@@ -1,0 +1,105 @@
+// The student's start page: find the extension (through its page bridge), run the camera check, acknowledge the
+// policy, then create the attempt and hand the extension its single-use start token.
+import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
+import { byId, pageData } from './page-data.ts';
+
+type Config = { createUrl: string; apiBase: string };
+const config = pageData<Config>('invigil-config');
+const status = byId('extension-status');
+const startStatus = byId('start-status');
+const ack = byId<HTMLInputElement>('acknowledge');
+const start = byId<HTMLButtonElement>('start');
+const check = byId<HTMLButtonElement>('check');
+const checkResult = byId('check-result');
+
+/** How long to look for the extension before saying it is missing. */
+const extensionWaitMs = 4000;
+let extensionFound = false;
+let checking = false;
+
+const refresh = () => {
+  start.disabled = !(extensionFound && ack.checked) || checking;
+  check.disabled = !extensionFound || checking;
+};
+const toBridge = (message: BridgeMessage) => window.postMessage(message, window.location.origin);
+
+function showCheck(m: Extract<BridgeMessage, { type: 'check-result' }>) {
+  checking = false;
+  refresh();
+  const list = document.createElement('ul');
+  for (const warning of m.warnings) {
+    const li = document.createElement('li');
+    li.textContent = warning;
+    list.append(li);
+  }
+  const summary = document.createElement('p');
+  summary.textContent = m.ok ? 'Your camera and lighting look good.' : 'Please fix this before you start:';
+  checkResult.className = `notice ${m.ok ? 'ok' : 'error'}`;
+  checkResult.replaceChildren(summary, ...(m.ok ? [] : [list]));
+  document.body.dataset.check = m.ok ? 'ok' : 'warnings';
+}
+
+function showError(message: string) {
+  if (checking) {
+    checking = false;
+    checkResult.className = 'notice error';
+    checkResult.textContent = `The camera check did not work: ${message}`;
+    refresh();
+    return;
+  }
+  startStatus.textContent = `Could not start: ${message}`;
+  start.disabled = false;
+}
+
+ack.addEventListener('change', refresh);
+window.addEventListener('message', (event: MessageEvent<BridgeMessage | undefined>) => {
+  const m = event.data;
+  if (event.source !== window || m?.source !== bridgeSource) return;
+  if (m.type === 'pong' && !extensionFound) {
+    extensionFound = true;
+    status.textContent = `Invigil extension ${m.version} is ready.`;
+    status.className = 'notice ok';
+    document.body.dataset.extension = 'ready';
+    refresh();
+  } else if (m.type === 'check-result') {
+    showCheck(m);
+  } else if (m.type === 'started') {
+    startStatus.textContent = 'Proctoring is on. Your quiz opened in a new tab; finish it there.';
+    document.body.dataset.attempt = m.attemptId;
+  } else if (m.type === 'error') {
+    showError(m.message);
+  }
+});
+
+const ping = () => toBridge({ source: bridgeSource, type: 'ping' });
+ping();
+const pinger = setInterval(() => (extensionFound ? clearInterval(pinger) : ping()), 500);
+setTimeout(() => {
+  if (extensionFound) return;
+  status.textContent = 'The Invigil extension was not found. Install it, then reload this page.';
+  status.className = 'notice error';
+}, extensionWaitMs);
+
+check.addEventListener('click', () => {
+  checking = true;
+  refresh();
+  checkResult.className = 'notice';
+  checkResult.textContent = 'Checking your camera…';
+  toBridge({ source: bridgeSource, type: 'check' });
+});
+
+async function createAttempt(): Promise<string> {
+  const response = await fetch(config.createUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ acknowledged: ack.checked }) });
+  const body = await response.json() as { startToken?: string; error?: { message?: string } };
+  if (!response.ok || !body.startToken) throw new Error(body.error?.message ?? 'the server refused');
+  return body.startToken;
+}
+
+start.addEventListener('click', () => {
+  start.disabled = true;
+  startStatus.textContent = 'Starting…';
+  createAttempt().then(
+    (startToken) => toBridge({ source: bridgeSource, type: 'start', apiBase: config.apiBase, startToken }),
+    (error: Error) => showError(error.message),
+  );
+});
