@@ -1,6 +1,4 @@
 // Reusing centernet's boxes on an unchanged scene: only while the picture is still, never more than twice in a row.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lumaGrid, meanChange, reuse, type Detector, type Frame } from '../../extension/detection/detector.ts';
 import { loadNodeDetector } from '../../extension/detection/node-detector.ts';

@@ -1,6 +1,4 @@
 // The detector, in Node with the wasm backend, on the first frame of each shared fake-camera clip.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '../../extension/detection/detector.ts';
 import { loadNodeDetector } from '../../extension/detection/node-detector.ts';

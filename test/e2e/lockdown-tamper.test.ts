@@ -14,6 +14,7 @@ import type { TestInvigil } from '../support/invigil.ts';
 import { extensionStatus, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 import type { AnyFlagType } from '../../models/flags.ts';
+import { navigatedAway } from '../support/cleanup.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -67,7 +68,7 @@ describe('tamper evidence and crashes', () => {
 
       // Nothing is locked: another site opens in a new tab and stays, and keys reach it untouched.
       const page = await chromium.browser.newPage();
-      await page.goto(`${invigil.url}/app/nowhere`).catch(() => {});
+      await page.goto(`${invigil.url}/app/nowhere`).catch(navigatedAway);
       await page.evaluate(() => {
         const seen: string[] = [];
         Object.assign(window, { seen });
@@ -89,7 +90,7 @@ describe('tamper evidence and crashes', () => {
     try {
       const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-removal');
       // Removing the extension ends every extension page, so the call never returns.
-      await chromium.inExtension(() => { void (globalThis as unknown as ChromeApi).chrome.management.uninstallSelf(); }).catch(() => {});
+      await chromium.inExtension(() => { void (globalThis as unknown as ChromeApi).chrome.management.uninstallSelf(); }).catch(navigatedAway);
       const [removed] = await until('an extension_removed flag', async () => (await flagsOf(attemptId, 'extension_removed')).length > 0 && flagsOf(attemptId, 'extension_removed'), 30_000);
       expect(removed.explanation.summary).toContain('removed');
       const events = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'extension_removed')));

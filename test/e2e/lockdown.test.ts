@@ -14,6 +14,7 @@ import type { TestInvigil } from '../support/invigil.ts';
 import { startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 import type { EventType } from '../../models/events.ts';
+import { navigatedAway } from '../support/cleanup.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -135,13 +136,13 @@ describe('lockdown in Chromium, one closed-book attempt', () => {
   });
 
   it('keeps the quiz tab on the quiz site and the allowed addresses', async () => {
-    await quizTab.evaluate((url) => { window.location.href = url; }, blockedUrl).catch(() => {});
+    await quizTab.evaluate((url) => { window.location.href = url; }, blockedUrl).catch(navigatedAway);
     const blocked = await serverEvent('navigation_blocked', (d) => d.url === blockedUrl);
     expect(blocked.details.summary).toContain(blockedUrl);
     await until('the quiz tab to be back on the quiz', async () => quizTab.url() === quizUrl && (await quizTab.$('#responseform').catch(() => null)) !== null, 15_000);
     expect((await eventsOfAttempt('navigation_blocked')).every((e) => e.details.url === blockedUrl)).toBe(true);
 
-    await quizTab.evaluate((url) => { window.location.href = url; }, notesUrl).catch(() => {});
+    await quizTab.evaluate((url) => { window.location.href = url; }, notesUrl).catch(navigatedAway);
     await until('the allowed page to load in the quiz tab', async () => quizTab.url() === notesUrl && (await quizTab.$('#page-notes').catch(() => null)) !== null, 15_000);
     await quizTab.goto(quizUrl);
     expect(await eventsOfAttempt('navigation_blocked')).toHaveLength(1);

@@ -89,9 +89,9 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
       const put = open.result.transaction('chunks', 'readwrite').objectStore('chunks')
         .put({ attemptId: 'stale-attempt', stream: 'webcam', segment: 99, seq: 0, segmentStartedAt: Date.now(), blob: new Blob(['stale']), createdAt: 0 });
       put.onsuccess = () => { open.result.close(); resolve(); };
-      put.onerror = () => reject(put.error);
+      put.onerror = () => reject(put.error ?? new Error('put failed'));
     };
-    open.onerror = () => reject(open.error);
+    open.onerror = () => reject(open.error ?? new Error('open failed'));
   }));
   // Clicks wait for animation frames, which a background tab never gets.
   await student.bringToFront();
@@ -160,7 +160,7 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await review.waitForSelector('button.flag-phone');
   expect(await accessibilityViolations(review)).toEqual([]);
   const events = await review.$$eval('#events li', (items) => items.map((li) => li.textContent ?? ''));
-  expect(events.some((e) => e.includes('tab switch'))).toBe(true);
+  expect(events.some((e) => e.includes('Left the quiz tab'))).toBe(true);
 
   // The recording is seekable: its duration is known, and jumping to the flag lands within 1 s of it.
   await review.waitForFunction(() => (document.getElementById('video-webcam') as HTMLVideoElement)?.readyState >= 1, { timeout: 30_000, polling: 200 });

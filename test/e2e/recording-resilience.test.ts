@@ -8,6 +8,7 @@ import { attempts } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
+import { segmentMediaMs } from '../support/media.ts';
 import { offlineAndCrashScenario } from '../support/resilience.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
@@ -46,6 +47,12 @@ it('keeps every chunk through 22 s offline and a browser kill, and the recording
   const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, run.attemptId));
   expect(attempt.recordingRung).toBe('full');
 
-  // The remuxed webcam recording lasts as long as the segments recorded (within 2 s).
-  expect(Math.abs(run.webcam.durationMs! - run.recordedMs('webcam'))).toBeLessThan(2000);
+  // The remuxed webcam recording plays as long as its segments do, each made straight from its chunks: nothing was
+  // dropped or doubled at the join. (Media time, not wall-clock time: a loaded machine emits chunks late, not short.)
+  const segments = await segmentMediaMs(invigil.bucket, run.onServer.filter((c) => c.uploaded), 'webcam');
+  expect(segments).toHaveLength(2);
+  const perJoinMs = 250;
+  expect(Math.abs(run.webcam.durationMs! - segments.reduce((a, b) => a + b, 0))).toBeLessThan(perJoinMs * segments.length);
+  // More than the 22 s the scenario spent offline while recording.
+  expect(run.webcam.durationMs!).toBeGreaterThan(22_000);
 }, 300_000);

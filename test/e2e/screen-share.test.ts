@@ -32,6 +32,7 @@ it.each(['browser', 'window', 'monitor'])('a %s share', async (surface) => {
       const settings = stream.getVideoTracks()[0].getSettings();
       try {
         // The recorder's own check, with the module constant it reads.
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the recorder's own function source in the page
         new Function('stream', 'entireScreenMessage', `return (${check})(stream)`)(stream, message);
         return { surface: settings.displaySurface, accepted: true, live: stream.getVideoTracks()[0].readyState === 'live' };
       } catch (error) {

@@ -59,7 +59,7 @@ it('tells the student at once, hides the quiz, flags the stop, and records again
       const [f] = await invigil.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.type, 'stream_lost')));
       return f.endedAt > f.startedAt && f;
     }, 20_000);
-    expect(flag.explanation.summary).toContain('webcam');
+    expect(flag.explanation.summary).toContain('camera');
     await new Promise((r) => setTimeout(r, 5000));
     await finishFromPopup(chromium);
     await until('the attempt to finish', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);

@@ -10,6 +10,7 @@ import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { until } from '../support/wait.ts';
 import type { EventType } from '../../models/events.ts';
+import { navigatedAway } from '../support/cleanup.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -87,7 +88,7 @@ describe.runIf(firefoxAvailable)('lockdown in Firefox ESR', () => {
   it('closes a new tab and keeps the quiz tab on the quiz', async () => {
     await quizTab.evaluate((url) => { window.open(url, '_blank', 'noopener'); }, blockedUrl);
     await serverEvent('tab_blocked', (d) => d.url === blockedUrl);
-    await quizTab.evaluate((url) => { window.location.href = url; }, blockedUrl).catch(() => {});
+    await quizTab.evaluate((url) => { window.location.href = url; }, blockedUrl).catch(navigatedAway);
     await serverEvent('navigation_blocked', (d) => d.url === blockedUrl);
     await until('the quiz tab back on the quiz', async () => quizTab.url() === quizUrl, 15_000);
   });

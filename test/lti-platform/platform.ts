@@ -85,7 +85,8 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
   app.get('/launch', (req, res) => {
     if (!tool) return res.status(409).send('No tool registered');
     const message = req.query.message === 'deep_link' ? 'deep_link' : 'resource';
-    const user: User = { id: String(req.query.user ?? 'student-1'), name: String(req.query.name ?? 'Sam Student'), role: req.query.role === 'instructor' ? 'instructor' : 'learner' };
+    const text = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+    const user: User = { id: text(req.query.user, 'student-1'), name: text(req.query.name, 'Sam Student'), role: req.query.role === 'instructor' ? 'instructor' : 'learner' };
     const resourceLinkId = typeof req.query.resource === 'string' ? req.query.resource : undefined;
     const fault = typeof req.query.fault === 'string' ? (req.query.fault as LaunchFault) : undefined;
     const hint = randomBytes(12).toString('hex');
@@ -235,7 +236,7 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
       return { url: issuer, name, clientId: tool!.clientId, authenticationEndpoint: `${issuer}/auth`, accesstokenEndpoint: `${issuer}/token`, authConfig: { method: 'JWK_SET' as const, key: `${issuer}/jwks` } };
     },
     launchUrl(params: { user: string; name?: string; role: User['role']; message?: 'resource' | 'deep_link'; resource?: string; fault?: LaunchFault }) {
-      const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as [string, string][]);
+      const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
       return `${issuer}/launch?${query}`;
     },
     addMember(user: User) {

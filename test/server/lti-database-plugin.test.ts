@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 
 async function selectRows<T>(query: SQL) {
-  return ((await handle.db.execute(query)) as unknown as { rows: T[] }).rows;
+  // PGlite's and node-postgres's results both carry `rows`.
+  const result: unknown = await handle.db.execute(query);
+  return (result as { rows: T[] }).rows;
 }
 
 describe('the ltijs database plugin', () => {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'invigil-cli-'));
-const cli = (...args: string[]) => run('npx', ['tsx', 'lti-server/cli/platform.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir }, timeout: 60_000 })
+// The CLI as `npm run platform` runs it, minus npm: this Node with tsx's loader. Each run opens the embedded database
+// and ltijs (a per-process singleton), so each is a process of its own; on a loaded machine that takes a while, hence
+// the generous per-test limits below (a safety net, not a margin the test depends on).
+const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'lti-server/cli/platform.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir } })
   .then(({ stdout }) => ({ code: 0, stdout, stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e);
 
 describe('npm run platform', () => {
@@ -21,7 +24,7 @@ describe('npm run platform', () => {
     expect((await cli('list')).stdout).toMatch(/inactive\s+https:\/\/moodle\.example\.edu/);
     expect((await cli('remove', '--url', 'https://moodle.example.edu', '--client-id', 'abc123')).stdout).toContain('Removed');
     expect((await cli('list')).stdout).toContain('No platforms registered.');
-  }, 120_000);
+  }, 600_000);
 
   it('explains bad input without a stack trace', async () => {
     const missing = await cli('add', '--url', 'https://lms.example');
@@ -34,5 +37,5 @@ describe('npm run platform', () => {
     expect(unknown.stderr).toContain('No platform registered with issuer https://nowhere.example and client id x.');
     for (const r of [missing, badUrl, unknown]) expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await cli('frobnicate')).code).toBe(2);
-  }, 120_000);
+  }, 600_000);
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Target, type WebWorker } from 'puppeteer-core';
 import { webcamClip } from './media.ts';
+import { cleanupFailed } from './cleanup.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Browser tests never skip for a missing Chromium: they fail saying what to install. */
@@ -48,8 +49,8 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
       // The page closed first.
     }
   };
-  browser.on('targetcreated', watch);
-  browser.on('targetchanged', watch);
+  browser.on('targetcreated', (t: Target) => void watch(t));
+  browser.on('targetchanged', (t: Target) => void watch(t));
   await Promise.all(browser.targets().map(watch));
   // Other extensions in tests have no service worker: the only background.js is Invigil's.
   const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 30_000 });
@@ -78,13 +79,13 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
       const page = await browser.newPage();
       try {
         await page.goto(`${extensionOrigin}/popup.html`);
-        return await page.evaluate(fn as never, ...args) as Awaited<R>;
+        return await page.evaluate(fn as never, ...args);
       } finally {
-        await page.close().catch(() => {});
+        await page.close().catch(cleanupFailed('closing an extension page'));
       }
     },
     async close() {
-      await browser.close().catch(() => {});
+      await browser.close().catch(cleanupFailed('closing Chromium'));
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { cleanupFailed } from './cleanup.ts';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/firefox-mv3');
@@ -27,5 +28,5 @@ export async function launchFirefox() {
     },
   });
   const extensionId = await browser.installExtension(firefoxBuild);
-  return { browser, extensionId, close: () => browser.close().catch(() => {}) };
+  return { browser, extensionId, close: () => browser.close().catch(cleanupFailed('closing Firefox')) };
 }

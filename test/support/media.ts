@@ -1,12 +1,13 @@
 // Test media: real WebM made by ffmpeg from the shared fake-camera clips, sliced into chunks the way MediaRecorder
 // emits them (only the first slice carries the header).
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
+import { ffmpeg, ffmpegBytes } from '../../lti-server/media/ffmpeg.ts';
+import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
+import type { Bucket } from '../../lti-server/storage/bucket.ts';
 
 export const sharedData = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 export const webcamClip = (name: string) => path.join(sharedData, 'webcam', `${name}.y4m`);
@@ -26,3 +27,26 @@ export async function sliceIntoChunks(file: string, count: number) {
 }
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * How long each recorded segment of a stream plays, made straight from its uploaded chunks (concatenated in
+ * sequence, remuxed alone, probed): what the joined review recording must add up to, whatever the machine's load.
+ */
+export async function segmentMediaMs(bucket: Bucket, kept: { stream: string; segment: number; seq: number; objectKey: string }[], stream: string) {
+  const work = await mkdtemp(path.join(tmpdir(), 'invigil-segments-'));
+  try {
+    const mine = kept.filter((c) => c.stream === stream);
+    const durations: number[] = [];
+    for (const segment of [...new Set(mine.map((c) => c.segment))].sort((a, b) => a - b)) {
+      const parts = mine.filter((c) => c.segment === segment).sort((a, b) => a.seq - b.seq);
+      const raw = path.join(work, `${segment}.raw.webm`);
+      await writeFile(raw, Buffer.concat(await Promise.all(parts.map((c) => bucket.getBytes(c.objectKey)))));
+      const file = path.join(work, `${segment}.webm`);
+      await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-fflags', '+genpts', '-i', raw, '-c', 'copy', file]);
+      durations.push(await probeDurationMs(file));
+    }
+    return durations;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -26,8 +26,7 @@ async function recorderNetwork(chromium: Chromium, offline: boolean): Promise<CD
   return session;
 }
 
-type Status = { recorder?: { pendingChunks: number; uploadedChunks: number; recording: string[] } };
-const status = (chromium: Chromium) => extensionStatus(chromium) as Promise<Status>;
+const status = (chromium: Chromium) => extensionStatus(chromium);
 
 /** The recorder's ledger of emitted chunks, read from the extension's IndexedDB. */
 const ledgerOf = (chromium: Chromium, attemptId: string) => chromium.inExtension((id) => new Promise<LedgerEntry[]>((resolve, reject) => {
@@ -35,9 +34,9 @@ const ledgerOf = (chromium: Chromium, attemptId: string) => chromium.inExtension
   open.onsuccess = () => {
     const all = open.result.transaction('ledger').objectStore('ledger').getAll(IDBKeyRange.bound([id], [id, []]));
     all.onsuccess = () => { open.result.close(); resolve(all.result as LedgerEntry[]); };
-    all.onerror = () => reject(all.error);
+    all.onerror = () => reject(all.error ?? new Error('read failed'));
   };
-  open.onerror = () => reject(open.error);
+  open.onerror = () => reject(open.error ?? new Error('open failed'));
 }), attemptId);
 
 export async function offlineAndCrashScenario(options: { invigil: TestInvigil; platform: TestPlatform; resourceLinkId: string; user: string; offlineMs?: number }) {

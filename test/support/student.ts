@@ -1,6 +1,7 @@
 // A student in a real browser: launch from the LMS, acknowledge the policy, start; and end the attempt from the
 // extension's popup.
 import type { TestPlatform } from '../lti-platform/platform.ts';
+import type { BackgroundStatus } from '../../extension/messaging/protocol.ts';
 import type { launchChromium } from './chromium.ts';
 
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
@@ -22,9 +23,12 @@ export async function startAttemptInBrowser(chromium: Chromium, platform: TestPl
 export async function extensionStatus(chromium: Chromium) {
   const popup = await chromium.browser.newPage();
   await popup.goto(`${chromium.extensionOrigin}/popup.html`);
-  const status = await popup.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ target: 'background', type: 'status' }));
+  // The extension's own message envelope (extension/messaging/protocol.ts), sent from one of its pages.
+  const answer = await popup.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime
+    .sendMessage({ invigil: 1, to: 'background', name: 'status', payload: undefined })) as { ok: true; value: BackgroundStatus } | { ok: false; error: string };
   await popup.close();
-  return status as { attempt: { id: string } | null; recorder?: { samples: number; detection: { detectMs: number[]; fullFrameMs: number[]; cpuShare: number } } };
+  if (!answer.ok) throw new Error(`The background refused "status": ${answer.error}`);
+  return answer.value;
 }
 
 export async function finishFromPopup(chromium: Chromium) {
