@@ -6,7 +6,7 @@
 export const extensionEventTypes = [
   // The attempt and its recorder.
   'lockdown_started', 'lockdown_rule_failed', 'attempt_finishing', 'quiz_tab_closed',
-  'recorder_failed', 'recorder_error', 'recorder_stop_failed', 'stream_ended', 'stream_restarted', 'poor_video',
+  'recorder_failed', 'recorder_error', 'recorder_stop_failed', 'stream_ended', 'stream_restarted', 'poor_video', 'extension_error',
   // Background lockdown rules.
   'tab_switch', 'tab_return', 'tab_allowed', 'tab_blocked', 'navigation_blocked', 'fullscreen_exited', 'fullscreen_restored',
   'displays_unknown', 'displays_at_start', 'displays_changed', 'other_extensions', 'extensions_disabled', 'extension_enabled',
@@ -32,6 +32,7 @@ export const eventLabels: Record<EventType, string> = {
   stream_ended: 'Stream stopped',
   stream_restarted: 'Stream restarted',
   poor_video: 'Picture too dark to judge',
+  extension_error: 'Extension error',
   tab_switch: 'Left the quiz tab',
   tab_return: 'Back in the quiz tab',
   tab_allowed: 'Allowed address opened',

@@ -3,6 +3,6 @@ export const streamNames = ['webcam', 'screen'] as const;
 export type StreamName = (typeof streamNames)[number];
 
 export const streamLabels: Record<StreamName, { title: string; inSentence: string }> = {
-  webcam: { title: 'Webcam', inSentence: 'webcam' },
+  webcam: { title: 'Webcam', inSentence: 'camera' },
   screen: { title: 'Screen', inSentence: 'screen share' },
 };
