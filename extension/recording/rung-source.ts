@@ -26,6 +26,25 @@ function snapshots(source: MediaStream, everyMs: number, width: number, height: 
   return stream;
 }
 
+/** `source`'s video drawn at `width`×`height`, `frameRate` times a second, as a track a MediaRecorder can record. */
+function scaledCopy(source: MediaStream, width: number, height: number, frameRate: number): MediaStream {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = source;
+  void video.play().catch(failed('playing the camera for the scaled recording'));
+  const canvas = Object.assign(document.createElement('canvas'), { width, height });
+  const context = canvas.getContext('2d')!;
+  const stream = canvas.captureStream(frameRate);
+  const track = stream.getVideoTracks()[0];
+  const draw = () => {
+    if (video.readyState >= 2) context.drawImage(video, 0, 0, width, height);
+  };
+  const timer = setInterval(draw, 1000 / frameRate);
+  const stopTrack = track.stop.bind(track);
+  track.stop = () => { clearInterval(timer); video.srcObject = null; stopTrack(); };
+  return stream;
+}
+
 export async function recordingSource(name: StreamName, stream: MediaStream, rung: RecordingRung, quizKbps: number) {
   const settings = rungs[rung];
   const rungBits = (name === 'webcam' ? settings.webcam : settings.screen).bitsPerSecond;
@@ -40,10 +59,22 @@ export async function recordingSource(name: StreamName, stream: MediaStream, run
   }
   // The webcam is shared with the detector: record a copy, so scaling it down never blinds detection.
   const recorded = name === 'webcam' ? stream.clone() : stream;
-  if (rung !== 'full') {
-    const constraints = name === 'webcam' ? { width: settings.webcam.width, height: settings.webcam.height, frameRate: settings.webcam.frameRate } : { frameRate: settings.screen.frameRate };
-    // A camera that cannot scale down records at its own size: still under the rung's bitrate.
-    await recorded.getVideoTracks()[0]?.applyConstraints(constraints).catch(failed('scaling the recording down to the rung'));
+  if (rung === 'full') return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
+  const frameRate = name === 'webcam' ? settings.webcam.frameRate : settings.screen.frameRate;
+  const track = recorded.getVideoTracks()[0];
+  // Upper bounds and the browser's own scaler: plain (ideal) values leave a camera at its native size.
+  const constraints: MediaTrackConstraints & { resizeMode?: string } = name === 'webcam'
+    ? { width: { max: settings.webcam.width }, height: { max: settings.webcam.height }, frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' }
+    : { frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' };
+  await track?.applyConstraints(constraints).catch(failed('scaling the recording down to the rung'));
+  const size = track?.getSettings();
+  // Some contexts (Chrome's offscreen document, seen here) accept the constraints but keep the camera's size:
+  // then a canvas scales the copy, so the rung's resolution holds whatever the browser does.
+  if (name === 'webcam' && track && size?.width !== undefined && size.width > settings.webcam.width) {
+    track.stop();
+    const scaled = scaledCopy(stream, settings.webcam.width, settings.webcam.height, frameRate);
+    stream.getAudioTracks().forEach((t) => scaled.addTrack(t.clone()));
+    return { stream: scaled, bitsPerSecond: wanted.bitsPerSecond };
   }
   return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { attemptEvents, attempts, recordings } from '../../models/schema.ts';
+import { attemptEvents, attempts, chunks, recordings } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
@@ -16,6 +16,8 @@ import type { TestInvigil } from '../support/invigil.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 import { ffprobe } from '../../lti-server/media/ffmpeg.ts';
+import { rungs } from '../../models/recording.ts';
+import { movingCameraClip } from '../support/media.ts';
 
 let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
@@ -32,7 +34,8 @@ beforeAll(async () => {
 afterAll(() => both?.close());
 
 it('records reduced video (with the microphone, as this quiz asks) when the upload is slow, and says so on the review', async () => {
-  const chromium = await launchChromium({ clip: 'single_person' });
+  // A camera that really delivers 640×480 (the shared clips are 320×240), so scaling down to the rung can fail.
+  const chromium = await launchChromium({ clip: await movingCameraClip() });
   try {
     // The extension's background makes the check: its uploads go at 600 kbit/s.
     const worker = await chromium.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(chromium.extensionOrigin));
@@ -58,7 +61,15 @@ it('records reduced video (with the microphone, as this quiz asks) when the uplo
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'invigil-rung-')), 'webcam.webm');
     await pipeline(await invigil.bucket.getStream(webcam.objectKey!), createWriteStream(file));
     const { stdout } = await ffprobe(['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
+    if (stdout.trim() !== '320,240') console.error(chromium.extensionLog.join('\n'));
     expect(stdout.trim()).toBe('320,240');
+    // And at the rung's bitrate: the video bytes kept, over the time they play, stay near 100 kbit/s (the encoder
+    // overshoots a little on a short clip) and far under the full rung's 300.
+    const kept = await invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, 'webcam'), eq(chunks.uploaded, true)));
+    const kbps = (kept.reduce((sum, c) => sum + c.bytes, 0) * 8) / webcam.durationMs!;
+    const rung = rungs.reduced.webcam.bitsPerSecond / 1000;
+    expect(kbps).toBeLessThan(rung * 1.5 + 32); // + the microphone's opus (about 32 kbit/s)
+    expect(kbps).toBeGreaterThan(rung * 0.2);
     const audio = await ffprobe(['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file]);
     expect(audio.stdout.trim()).toBe('opus');
 

@@ -28,7 +28,7 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
       // fakeDevice: Chromium's fake-device options, e.g. display-media-type=browser (a tab share).
       `--use-fake-device-for-media-stream${options.fakeDevice ? `=${options.fakeDevice}` : ''}`, '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${webcamClip(options.clip)}`,
+      `--use-file-for-fake-video-capture=${path.isAbsolute(options.clip) ? options.clip : webcamClip(options.clip)}`,
       ...(options.extraArgs ?? []),
     ],
   });

@@ -1,7 +1,7 @@
 // Test media: real WebM made by ffmpeg from the shared fake-camera clips, sliced into chunks the way MediaRecorder
 // emits them (only the first slice carries the header).
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,4 +49,22 @@ export async function segmentMediaMs(bucket: Bucket, kept: { stream: string; seg
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fake-camera clip at webcam size (640×480, 15 fps) with motion: a slow pan across a shared photo of one person,
+ * back and forth over `seconds` (so the loop Chromium plays is seamless), with sensor noise. The shared clips are
+ * 320×240 stills, which make bitrate and detection cost look better than a real camera does. Made once per machine.
+ */
+export async function movingCameraClip(options: { seconds?: number; photo?: string } = {}) {
+  const seconds = options.seconds ?? 12;
+  const photo = options.photo ?? 'coco_train2017_000000000436.jpg';
+  const out = path.join(tmpdir(), `invigil-moving-640x480-${path.parse(photo).name}-${seconds}s.y4m`);
+  if (await stat(out).then((s) => s.size > 0, () => false)) return out;
+  const pan = `crop=640:480:'(iw-640)/2*(1+sin(2*PI*t/${seconds}))':'(ih-480)/2'`;
+  const partial = `${out}.part`;
+  await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '15', '-t', String(seconds), '-i', path.join(sharedData, 'detection', 'images', photo),
+    '-vf', `scale=800:600:force_original_aspect_ratio=decrease,pad=800:600:(ow-iw)/2:(oh-ih)/2,${pan},noise=alls=4:allf=t,setsar=1,format=yuv420p`, '-r', '15', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', partial]);
+  await rename(partial, out);
+  return out;
 }
