@@ -1,6 +1,8 @@
 // Event ingest of the extension API: 1,000 concurrent attempts, each sending a heartbeat every 5 s and bursts of
-// events, on loopback against real PostgreSQL. Every acknowledged event must be in the database afterwards.
-import { count, inArray } from 'drizzle-orm';
+// events, on loopback against real PostgreSQL. Halfway through, the server process is killed (SIGKILL) and started
+// again on the same database; every event it acknowledged, before or after, must be in the database: the sets of
+// acknowledged and stored event ids are compared.
+import { inArray } from 'drizzle-orm';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { attemptEvents, attempts, quizzes } from '../../models/schema.ts';
 import { createTokenService } from '../../lti-server/http/tokens.ts';
@@ -30,22 +32,34 @@ async function startServerProcess() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invigil-bench-'));
   const port = await freePort();
   const appSecret = randomBytes(32).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lti-server/main.ts'], {
-    env: {
-      ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: database.url, EMBEDDED_S3_PORT: '0',
-      APP_SECRET: appSecret, LTI_KEY: randomBytes(32).toString('hex'),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
-    child.stdout!.on('data', (data: Buffer) => { if (data.toString().includes('Invigil is running')) resolve(); });
-  });
+  const ltiKey = randomBytes(32).toString('hex');
+  const spawnServer = async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lti-server/main.ts'], {
+      env: {
+        ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: database.url, EMBEDDED_S3_PORT: '0',
+        APP_SECRET: appSecret, LTI_KEY: ltiKey,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
+      child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('Invigil is running')) resolve(); });
+    });
+    return child;
+  };
+  let child = await spawnServer();
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   return {
     url: `http://127.0.0.1:${port}`,
     appSecret,
     database: handle,
+    /** As a crash would: no shutdown, then a new process on the same port and database. */
+    async killAndRestart() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      child = await spawnServer();
+    },
     async stop() {
       await handle.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -58,7 +72,8 @@ async function startServerProcess() {
 }
 
 export const serverBenchmark = {
-  describe: `${attemptCount} attempts × (heartbeat every 5 s + event bursts every ~3 s) for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up`,
+  needsExtension: false,
+  describe: `${attemptCount} attempts × (heartbeat every 5 s + event bursts every ~3 s) for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, the server killed and restarted halfway`,
   async run() {
     setGlobalDispatcher(new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000 }));
     // The server runs in its own process, as in production, so the load generator does not share its event loop.
@@ -76,15 +91,15 @@ export const serverBenchmark = {
       const clients = await Promise.all(rows.map(async (r) => ({ id: r.id, token: await tokens.attempt.sign(r.id) })));
 
       const latencies: { at: number; ms: number; events: number }[] = [];
-      let acknowledged = 0;
+      /** `attemptId/eventId` of every event the server acknowledged (2xx). */
+      const acknowledged = new Set<string>();
       let failures = 0;
-      let heartbeats = 0;
       const post = async (client: { id: string; token: string }, suffix: string, body: unknown) => {
         const started = performance.now();
         const response = await fetch(`${server.url}/ext/attempts/${client.id}${suffix}`, {
           method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` }, body: JSON.stringify(body),
         });
-        const data = await response.json();
+        const data = await response.json() as { accepted?: number };
         return { ok: response.ok, ms: performance.now() - started, data };
       };
 
@@ -101,18 +116,17 @@ export const serverBenchmark = {
           try {
             if (Date.now() >= nextHeartbeat) {
               nextHeartbeat += heartbeatMs;
-              heartbeats += 1;
               const signed = { counter: ++beat, sentAt: Date.now() };
               const result = await post(client, '/heartbeat', { ...signed, signature: await signHeartbeat(client.token, client.id, signed) });
               if (!result.ok) failures += 1;
             } else {
               nextBurst += burstEveryMs * (0.5 + Math.random());
               const size = 1 + Math.floor(Math.random() * 10);
-              const events = Array.from({ length: size }, () => ({ id: `e${++seq}`, type: 'window_blur', at: Date.now(), details: { n: seq } }));
+              const events = Array.from({ length: size }, () => ({ id: `e${++seq}`, type: 'tab_switch', at: Date.now(), details: { n: seq } }));
               const result = await post(client, '/events', { events });
               if (result.ok) {
-                acknowledged += result.data.accepted;
-                latencies.push({ at: Date.now(), ms: result.ms, events: result.data.accepted });
+                for (const e of events) acknowledged.add(`${client.id}/${e.id}`);
+                latencies.push({ at: Date.now(), ms: result.ms, events: events.length });
               } else failures += 1;
             }
           } catch {
@@ -121,11 +135,20 @@ export const serverBenchmark = {
         }
       };
       const started = Date.now();
-      await Promise.all(clients.map(runClient));
+      const load = Promise.all(clients.map(runClient));
+      // Halfway through the steady state, the server dies and comes back; requests in between fail, as they would.
+      await new Promise((r) => setTimeout(r, warmupMs + durationMs / 2));
+      const restartStarted = Date.now();
+      await server.killAndRestart();
+      const restartMs = Date.now() - restartStarted;
+      await load;
       const steadyFrom = started + warmupMs;
       const steadySeconds = (Date.now() - steadyFrom) / 1000;
-      const [stored] = await db.select({ n: count() }).from(attemptEvents).where(inArray(attemptEvents.attemptId, clients.map((c) => c.id)));
-      const steady = latencies.filter((l) => l.at >= steadyFrom);
+      const stored = new Set((await db.select({ attemptId: attemptEvents.attemptId, id: attemptEvents.clientEventId }).from(attemptEvents)
+        .where(inArray(attemptEvents.attemptId, clients.map((c) => c.id)))).map((e) => `${e.attemptId}/${e.id}`));
+      const lost = [...acknowledged].filter((id) => !stored.has(id));
+      // Latencies around the restart measure the restart, not ingest.
+      const steady = latencies.filter((l) => l.at >= steadyFrom && (l.at < restartStarted || l.at > restartStarted + restartMs + 2000));
       const sortedMs = (list: typeof latencies) => list.map((l) => l.ms).sort((a, b) => a - b);
       return {
         attempts: attemptCount,
@@ -134,7 +157,9 @@ export const serverBenchmark = {
         event_p99_ms: percentile(sortedMs(steady), 99),
         warmup_p99_ms: percentile(sortedMs(latencies.filter((l) => l.at < steadyFrom)), 99),
         failed_requests: failures,
-        lost_events: acknowledged - Number(stored.n),
+        restart_ms: restartMs,
+        acknowledged_events: acknowledged.size,
+        lost_events: lost.length,
       };
     } finally {
       await server.stop();

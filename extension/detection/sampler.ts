@@ -25,12 +25,14 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const loop = async () => {
     while (!signal.aborted) {
       const started = Date.now();
+      // Detection's cost is all the work a sample does on this thread: the frame grab, the models, the thumbnail.
+      const workStarted = performance.now();
       const frame = grabber.grab();
+      if (!frame) busyMs += performance.now() - workStarted;
       if (frame) {
         const t0 = performance.now();
         const result = await detector.detect(frame);
         const took = performance.now() - t0;
-        busyMs += took;
         firstSampleAt ??= started;
         detectMs.push(Math.round(took * 10) / 10);
         if (detectMs.length > 300) detectMs.shift();
@@ -45,6 +47,7 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
         if (recent.length > thumbnailsKept) recent.shift();
         tracker.add(started, result);
         samples += 1;
+        busyMs += performance.now() - workStarted;
       }
       await new Promise((r) => setTimeout(r, Math.max(50, intervalMs - (Date.now() - started))));
     }
@@ -53,7 +56,8 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
   const done = loop();
   return {
     get samples() { return samples; },
-    /** Recent detection times, and the share of one core detection has used since the first sample. */
+    /** Recent detection times, and the share of one core detection has used since the first sample (frame grabs,
+     * models, thumbnails and their JPEGs: all of it runs on this page's thread). */
     get timing() {
       const elapsed = firstSampleAt === undefined ? 0 : Date.now() - firstSampleAt;
       return { detectMs: [...detectMs], fullFrameMs: [...fullFrameMs], cpuShare: elapsed ? busyMs / elapsed : 0 };
@@ -67,7 +71,9 @@ export function startSampling(stream: MediaStream, detector: Detector, tracker: 
       out.width = nearest.image.width;
       out.height = nearest.image.height;
       out.getContext('2d')!.putImageData(nearest.image, 0, 0);
+      const encodeStarted = performance.now();
       const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/jpeg', 0.7));
+      busyMs += performance.now() - encodeStarted;
       if (!blob) return undefined;
       const bytes = new Uint8Array(await blob.arrayBuffer());
       let binary = '';

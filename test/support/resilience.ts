@@ -39,10 +39,11 @@ const ledgerOf = (chromium: Chromium, attemptId: string) => chromium.inExtension
   open.onerror = () => reject(open.error ?? new Error('open failed'));
 }), attemptId);
 
-export async function offlineAndCrashScenario(options: { invigil: TestInvigil; platform: TestPlatform; resourceLinkId: string; user: string; offlineMs?: number }) {
+export async function offlineAndCrashScenario(options: { invigil: TestInvigil; platform: TestPlatform; resourceLinkId: string; user: string; offlineMs?: number; clip?: string }) {
+  const clip = options.clip ?? 'single_person';
   const { invigil } = options;
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'invigil-resilience-'));
-  let chromium = await launchChromium({ clip: 'single_person', userDataDir });
+  let chromium = await launchChromium({ clip, userDataDir });
   const observed: { pendingWhileOffline?: number; pendingAtKill?: number } = {};
   try {
     const { attemptId } = await startAttemptInBrowser(chromium, options.platform, options.resourceLinkId, options.user);
@@ -66,7 +67,7 @@ export async function offlineAndCrashScenario(options: { invigil: TestInvigil; p
     await chromium.kill();
 
     // Relaunched with the same profile: the attempt resumes in a new segment and the old chunks drain.
-    chromium = await launchChromium({ clip: 'single_person', userDataDir });
+    chromium = await launchChromium({ clip, userDataDir });
     await until('the attempt to resume recording', async () => ((await status(chromium)).recorder?.recording.length ?? 0) === 2, 60_000);
     await new Promise((r) => setTimeout(r, 7000));
     await finishFromPopup(chromium);
