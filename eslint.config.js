@@ -28,6 +28,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off', '@typescript-eslint/no-unsafe-call': 'off', '@typescript-eslint/require-await': 'off',
       // puppeteer's target types are an enum compared with its own string values.
       '@typescript-eslint/no-unsafe-enum-comparison': 'off',
+      // Vitest reads a fixture's dependencies from its first parameter's destructuring, empty included.
+      'no-empty-pattern': 'off',
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

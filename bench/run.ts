@@ -1,5 +1,6 @@
 // `npm run bench [-- <group> ...]`: builds what the groups need, runs them (all by default), prints a table with each
 // target, merges the metrics into bench/results.json, and exits non-zero when a target is missed.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,27 @@ const targets: Record<string, { max?: number; below?: number; equals?: number }>
 const describeTarget = (t: (typeof targets)[string]) => (t.equals !== undefined ? `= ${t.equals}` : t.max !== undefined ? `≤ ${t.max}` : `< ${t.below}`);
 const meets = (t: (typeof targets)[string], v: number) => (t.equals !== undefined ? v === t.equals : t.max !== undefined ? v <= t.max : v < t.below!);
 
+const childMarker = 'BENCH_METRICS ';
+
+function runChild(name: string): Promise<Metrics> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), name, '--child'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let metrics: Metrics | undefined;
+    let pending = '';
+    child.stdout.on('data', (data: Buffer) => {
+      pending += data.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith(childMarker)) metrics = JSON.parse(line.slice(childMarker.length)) as Metrics;
+        else console.log(line);
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 && metrics ? resolve(metrics) : reject(new Error(`the ${name} benchmark failed (exit ${code})`))));
+  });
+}
+
 const resultsFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 
 async function main() {
@@ -41,11 +63,18 @@ async function main() {
     process.exit(2);
   }
   const names = asked.length ? asked : Object.keys(groups);
+  if (process.argv.includes('--child')) {
+    // One group in this process: its metrics go to the parent on one line.
+    const metrics = await groups[names[0]].run();
+    console.log(`${childMarker}${JSON.stringify(metrics)}`);
+    process.exit(0);
+  }
   if (names.some((n) => groups[n].needsExtension)) ensureExtensionBuilt();
   const all: Metrics = {};
   for (const name of names) {
     console.log(`\n▶ ${name}: ${groups[name].describe}`);
-    const metrics = await groups[name].run();
+    // Each group in a process of its own: ltijs is a per-process singleton, and groups must not share warm state.
+    const metrics = await runChild(name);
     // A metric already named with its own prefix (review.seek_ms) keeps it.
     for (const [metric, value] of Object.entries(metrics)) all[metric.includes('.') ? metric : `${name}.${metric}`] = value;
   }

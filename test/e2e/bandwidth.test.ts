@@ -6,37 +6,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { attemptEvents, attempts, chunks, recordings } from '../../models/schema.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
+import { lmsTest } from '../support/fixtures.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
-import type { TestInvigil } from '../support/invigil.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 import { ffprobe } from '../../lti-server/media/ffmpeg.ts';
 import { rungs } from '../../models/recording.ts';
 import { movingCameraClip } from '../support/media.ts';
 
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
-let invigil: TestInvigil;
-let platform: TestPlatform;
-let resourceLinkId: string;
-
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
-  ({ resourceLinkId } = await deepLinkQuiz(platform, {
-    title: 'Slow line', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, recordWebcam: 'on', recordMicrophone: 'on', lockdownPreset: 'off', policyText: 'Recorded.',
-  }));
+// A camera that really delivers 640×480 (the shared clips are 320×240), so scaling down to the rung can fail.
+const test = lmsTest({
+  quiz: (quizUrl) => ({ title: 'Slow line', quizUrl, recordWebcam: 'on', recordMicrophone: 'on', lockdownPreset: 'off', policyText: 'Recorded.' }),
+  clip: movingCameraClip,
 });
-afterAll(() => both?.close());
 
-it('records reduced video (with the microphone, as this quiz asks) when the upload is slow, and says so on the review', async () => {
-  // A camera that really delivers 640×480 (the shared clips are 320×240), so scaling down to the rung can fail.
-  const chromium = await launchChromium({ clip: await movingCameraClip() });
-  try {
+test('records reduced video (with the microphone, as this quiz asks) when the upload is slow, and says so on the review', async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+  {
     // The extension's background makes the check: its uploads go at 600 kbit/s.
     const worker = await chromium.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(chromium.extensionOrigin));
     const background = await worker.createCDPSession();
@@ -77,7 +64,5 @@ it('records reduced video (with the microphone, as this quiz asks) when the uplo
     const teacher = new HttpBrowser();
     const list = await teacher.follow(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId }));
     expect(list.body).toMatch(/reduced video \(low bandwidth\), \d+ kbit\/s measured/);
-  } finally {
-    await chromium.close();
   }
 }, 180_000);

@@ -1,39 +1,27 @@
 // The extension's detector in Chromium, on each fake-camera clip, through a real attempt: the flags the server
 // receives are exactly the expected ones. Each attempt is ended from the extension's popup.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { attempts, flags } from '../../models/schema.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { deepLinkQuiz, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { lmsTest } from '../support/fixtures.ts';
+import { quizSettingsForm } from '../support/flows.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 
-let invigil: TestInvigil;
-let platform: TestPlatform;
-let resourceLinkId: string;
-
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
-
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
-  // Webcam only: the screen plays no part in detection.
-  const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
-  ({ resourceLinkId } = await deepLinkQuiz(platform, { ...webcamOnly, quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1` }));
-});
-afterAll(() => both?.close());
+// Webcam only: the screen plays no part in detection.
+const { recordScreen: _screen, ...webcamOnly } = quizSettingsForm;
+const test = lmsTest({ quiz: (quizUrl) => ({ ...webcamOnly, quizUrl }) });
 
 /** Long enough for the models to load and for "nobody" to last its 5 s, with room to spare on a busy machine. */
 const detectionSeconds = 16;
 
 describe('detection in the extension on each fake-camera clip', () => {
-  it.each([
+  test.for<[string, string[]]>([
     ['person_with_phone', ['phone']],
     ['two_people', ['multiple_people']],
     ['empty', ['nobody']],
     ['single_person', []],
-  ])('%s raises %j', async (clip, expected) => {
+  ])('%s raises %j', { timeout: 180_000 }, async ([clip, expected], { lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
     const chromium = await launchChromium({ clip });
     try {
       const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, `student-${clip}`);
@@ -60,5 +48,5 @@ describe('detection in the extension on each fake-camera clip', () => {
     } finally {
       await chromium.close();
     }
-  }, 180_000);
+  });
 });

@@ -3,30 +3,17 @@
 // the same profile. Every chunk the recorder emitted (its ledger) must be on the server exactly once, byte for byte,
 // and the remuxed recording must last as long as what was recorded.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { attempts } from '../../models/schema.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
-import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { lmsTest } from '../support/fixtures.ts';
 import { segmentMediaMs } from '../support/media.ts';
 import { offlineAndCrashScenario } from '../support/resilience.ts';
 
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
-let invigil: TestInvigil;
-let platform: TestPlatform;
-let resourceLinkId: string;
-
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
-  ({ resourceLinkId } = await deepLinkQuiz(platform, {
-    title: 'Resilience', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, recordWebcam: 'on', recordScreen: 'on',
-    lockdownPreset: 'off', policyText: 'Recorded.',
-  }));
+const test = lmsTest({
+  quiz: (quizUrl) => ({ title: 'Resilience', quizUrl, recordWebcam: 'on', recordScreen: 'on', lockdownPreset: 'off', policyText: 'Recorded.' }),
 });
-afterAll(() => both?.close());
 
-it('keeps every chunk through 22 s offline and a browser kill, and the recording lasts as long as what was recorded', async () => {
+test('keeps every chunk through 22 s offline and a browser kill, and the recording lasts as long as what was recorded', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
   const run = await offlineAndCrashScenario({ invigil, platform, resourceLinkId, user: 'student-resilience' });
   // The scenario really left chunks waiting: offline, and at the kill.
   expect(run.observed.pendingWhileOffline).toBeGreaterThanOrEqual(10);

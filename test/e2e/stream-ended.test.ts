@@ -1,34 +1,18 @@
 // A stream that stops mid-attempt (here the camera, as if unplugged): the student sees it at once and the quiz is
 // hidden (this quiz's policy), the stop is an event and a flag, and restarting records again in a new segment.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { attemptEvents, attempts, chunks, flags } from '../../models/schema.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { lmsTest } from '../support/fixtures.ts';
 import { finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
-let invigil: TestInvigil;
-let platform: TestPlatform;
-let resourceLinkId: string;
-let quizUrl: string;
-
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
-  quizUrl = `${platform.issuer}/mod/quiz/view.php?id=1`;
-  ({ resourceLinkId } = await deepLinkQuiz(platform, {
-    title: 'Camera policy', quizUrl, recordWebcam: 'on', recordScreen: 'on', pauseOnStreamLoss: 'on', lockdownPreset: 'off', policyText: 'Keep your camera on.',
-  }));
+const test = lmsTest({
+  quiz: (quizUrl) => ({ title: 'Camera policy', quizUrl, recordWebcam: 'on', recordScreen: 'on', pauseOnStreamLoss: 'on', lockdownPreset: 'off', policyText: 'Keep your camera on.' }),
 });
-afterAll(() => both?.close());
 
-it('tells the student at once, hides the quiz, flags the stop, and records again after a restart', async () => {
-  const chromium = await launchChromium({ clip: 'single_person' });
-  try {
+test('tells the student at once, hides the quiz, flags the stop, and records again after a restart', async ({ lms: { invigil, platform }, quiz: { resourceLinkId, quizUrl }, chromium }) => {
+  {
     const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-camera');
     const quizTab = (await (await chromium.browser.waitForTarget((t) => t.url().startsWith(quizUrl))).page())!;
     await quizTab.bringToFront();
@@ -65,7 +49,5 @@ it('tells the student at once, hides the quiz, flags the stop, and records again
     await until('the attempt to finish', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
     const webcamSegments = new Set((await invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, 'webcam'), eq(chunks.uploaded, true)))).map((c) => c.segment));
     expect(webcamSegments.size).toBe(2);
-  } finally {
-    await chromium.close();
   }
 }, 180_000);
