@@ -2,18 +2,14 @@
 import { Router } from 'express';
 import { eventsBody } from '../../../models/contracts.ts';
 import { attemptEvents } from '../../../models/schema.ts';
-import { attemptBearer } from '../../http/authenticate.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
-import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
+import { extensionRoute } from '../attempts/extension-route.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
 export function eventApi({ db, tokens }: RouteContext) {
   const router = Router();
-  route(router, 'post', '/attempts/:attemptId/events')
-    .use(rateLimit({ windowMs: 60_000, max: 600, key: (req) => String(req.params.attemptId) }))
-    .authenticate(attemptBearer(tokens))
+  extensionRoute(router, tokens, '/attempts/:attemptId/events', 600)
     .validate(eventsBody)
     .load(loadAttempt(db), 'That attempt')
     .authorize(attemptPolicy, 'record')

@@ -4,12 +4,10 @@ import { Router } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { flagsBody } from '../../../models/contracts.ts';
 import { flags } from '../../../models/schema.ts';
-import { attemptBearer } from '../../http/authenticate.ts';
 import { badRequest } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
-import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { objectKeys } from '../../storage/bucket.ts';
+import { extensionRoute } from '../attempts/extension-route.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
@@ -18,9 +16,7 @@ const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes
 
 export function flagApi({ db, tokens, bucket }: RouteContext) {
   const router = Router();
-  route(router, 'post', '/attempts/:attemptId/flags')
-    .use(rateLimit({ windowMs: 60_000, max: 300, key: (req) => String(req.params.attemptId) }))
-    .authenticate(attemptBearer(tokens))
+  extensionRoute(router, tokens, '/attempts/:attemptId/flags', 300)
     .validate(flagsBody)
     .load(loadAttempt(db), 'That attempt')
     .authorize(attemptPolicy, 'record')
