@@ -5,32 +5,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, flags } from '../../models/schema.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import { launchChromium, otherExtension } from '../support/chromium.ts';
-import { deepLinkQuiz, startToolAndPlatform } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { extensionStatus, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 import type { AnyFlagType } from '../../models/flags.ts';
 import { navigatedAway } from '../support/cleanup.ts';
+import { lmsTest } from '../support/fixtures.ts';
 
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 let invigil: TestInvigil;
 let platform: TestPlatform;
 let resourceLinkId: string;
 
-beforeAll(async () => {
+const test = lmsTest({
   // A short timeout, so a silent extension is flagged within seconds.
-  both = await startToolAndPlatform({ HEARTBEAT_TIMEOUT_SECONDS: '4' });
-  ({ invigil, platform } = both);
-  ({ resourceLinkId } = await deepLinkQuiz(platform, {
-    title: 'Tamper quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=1`, lockdownPreset: 'closed_book',
-    disableOtherExtensions: 'on', policyText: 'Closed book.',
-  }));
+  environment: { HEARTBEAT_TIMEOUT_SECONDS: '4' },
+  quiz: (quizUrl) => ({ title: 'Tamper quiz', quizUrl, lockdownPreset: 'closed_book', disableOtherExtensions: 'on', policyText: 'Closed book.' }),
 });
-afterAll(() => both?.close());
+// The file's Invigil, test LMS and quiz, from the fixtures, for the helpers below.
+test.beforeAll(({ lms, quiz }) => {
+  ({ invigil, platform } = lms);
+  ({ resourceLinkId } = quiz);
+});
 
 const flagsOf = (attemptId: string, type: AnyFlagType) => invigil.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.type, type)));
 type ChromeApi = { chrome: { management: { getAll(): Promise<{ id: string; name: string; enabled: boolean }[]>; uninstallSelf(): Promise<void> }; storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } };

@@ -2,31 +2,30 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
 import type { StartAttemptResponse } from '../../models/contracts.ts';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import { flagSilentAttempts } from '../../lti-server/integrity/tamper-evidence.ts';
 import { probeDurationMs } from '../../lti-server/jobs/remux-recording.ts';
 import type { TestPlatform } from '../lti-platform/platform.ts';
-import { deepLinkQuiz, launch, startToolAndPlatform } from '../support/flows.ts';
+import { launch } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 import { makeLiveWebm, sha256, sliceIntoChunks } from '../support/media.ts';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { lmsTest } from '../support/fixtures.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
 let resourceLinkId: string;
 
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
-
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
-  ({ resourceLinkId } = await deepLinkQuiz(platform));
+const test = lmsTest();
+// The file's Invigil, test LMS and quiz, from the fixtures, for the helpers below.
+test.beforeAll(({ lms, quiz }) => {
+  ({ invigil, platform } = lms);
+  ({ resourceLinkId } = quiz);
 });
-afterAll(() => both?.close());
 
 /** A student acknowledges the policy on the tool page and gets a start token, as the page's script does. */
 async function newStartToken(user = 'student-1') {

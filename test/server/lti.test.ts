@@ -1,23 +1,23 @@
 import { eq } from 'drizzle-orm';
 import type { IdToken } from 'ltijs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launches, quizzes } from '../../models/schema.ts';
 import { ltiProvider } from '../../lti-server/lti/provider.ts';
 import { activatePlatform, listPlatforms } from '../../lti-server/lti/platforms.ts';
 import { startTestPlatform, type TestPlatform } from '../lti-platform/platform.ts';
 import { findAutoForm, HttpBrowser } from '../support/http-browser.ts';
 import type { TestInvigil } from '../support/invigil.ts';
-import { deepLinkQuiz, launch, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
+import { deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
+import { lmsTest } from '../support/fixtures.ts';
 
 let invigil: TestInvigil;
 let platform: TestPlatform;
-let both: Awaited<ReturnType<typeof startToolAndPlatform>>;
 
-beforeAll(async () => {
-  both = await startToolAndPlatform();
-  ({ invigil, platform } = both);
+const test = lmsTest();
+// The file's Invigil and test LMS, from the fixtures, for every test below.
+test.beforeAll(({ lms }) => {
+  ({ invigil, platform } = lms);
 });
-afterAll(() => both?.close());
 
 describe('LTI 1.3 launches through the test platform', () => {
   it('lets an instructor place a proctored quiz by Deep Linking, with its settings stored', async () => {
