@@ -14,15 +14,25 @@ export type ExtensionActor = { kind: 'extension'; attemptId: string };
 export type AnonymousActor = { kind: 'anonymous' };
 export type Actor = LtiActor | ExtensionActor | AnonymousActor;
 
-const teachingRoles = [
-  'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
-  'http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper',
-  'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
-  'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator',
-  'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
-];
+const lis = 'http://purl.imsglobal.org/vocab/lis/v2';
 
-/** Maps LTI roles to ours; anyone who teaches the course reviews, everyone else takes the quiz. */
-export function roleFromLti(roles: string[]): LtiActor['role'] {
-  return roles.some((r) => teachingRoles.includes(r) || /#(Instructor|Administrator)$/.test(r)) ? 'instructor' : 'learner';
+/**
+ * Course rights come only from the user's role in this course (LIS membership roles), never from a role elsewhere
+ * in the institution: a student who also teaches another course is a student here. Who reviews a course's attempts:
+ * - `membership#Instructor` and its sub-roles (`membership/Instructor#TeachingAssistant`, `#Lecturer`, `#Grader`…);
+ * - `membership#Administrator`: an administrator of this course.
+ * Deliberately not: `membership#ContentDeveloper` (builds the course, has no need to watch students),
+ * `membership#Mentor`, and institution or system roles, `#Administrator` included — an LMS administrator who must
+ * review enrols in the course, where the LMS records it.
+ */
+export function hasCourseRights(roles: readonly string[]): boolean {
+  return roles.some((role) =>
+    role === `${lis}/membership#Instructor`
+    || role.startsWith(`${lis}/membership/Instructor#`)
+    || role === `${lis}/membership#Administrator`);
+}
+
+/** Maps LTI roles to ours: course rights review, everyone else takes the quiz. */
+export function roleFromLti(roles: readonly string[]): LtiActor['role'] {
+  return hasCourseRights(roles) ? 'instructor' : 'learner';
 }

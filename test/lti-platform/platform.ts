@@ -19,7 +19,7 @@ export type LaunchFault = 'bad_signature' | 'wrong_audience' | 'missing_deployme
 export type User = { id: string; name: string; role: keyof typeof ltiRoles };
 export type ToolRegistration = { clientId: string; deploymentId: string; loginUrl: string; launchUrl: string; jwksUrl: string };
 export type ResourceLink = { id: string; title: string; custom: Record<string, string>; url?: string };
-type PendingLaunch = { user: User; message: 'resource' | 'deep_link'; resourceLinkId?: string; fault?: LaunchFault };
+type PendingLaunch = { user: User; message: 'resource' | 'deep_link'; resourceLinkId?: string; fault?: LaunchFault; extraRoles: string[] };
 
 const autoPost = (action: string, fields: Record<string, string>, id = 'platform-post') => `<!doctype html><html lang="en"><head><title>Redirecting</title></head><body>
 <form id="${id}" method="post" action="${escape(action)}">${Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('')}
@@ -89,8 +89,10 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
     const user: User = { id: text(req.query.user, 'student-1'), name: text(req.query.name, 'Sam Student'), role: req.query.role === 'instructor' ? 'instructor' : 'learner' };
     const resourceLinkId = typeof req.query.resource === 'string' ? req.query.resource : undefined;
     const fault = typeof req.query.fault === 'string' ? (req.query.fault as LaunchFault) : undefined;
+    // Institution and system roles, sent beside the course role as Canvas and Moodle do.
+    const extraRoles = typeof req.query.extraRoles === 'string' ? req.query.extraRoles.split(' ').filter(Boolean) : [];
     const hint = randomBytes(12).toString('hex');
-    pending.set(hint, { user, message, resourceLinkId, fault });
+    pending.set(hint, { user, message, resourceLinkId, fault, extraRoles });
     res.type('html').send(autoPost(tool.loginUrl, {
       iss: issuer, login_hint: user.id, target_link_uri: tool.launchUrl, lti_message_hint: hint, client_id: tool.clientId, lti_deployment_id: tool.deploymentId,
     }));
@@ -117,7 +119,7 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
       email: `${launch.user.id}@example.edu`,
       [`${lti}/deployment_id`]: launch.fault === 'unknown_deployment' ? 'deployment-unknown' : tool.deploymentId,
       [`${lti}/version`]: '1.3.0',
-      [`${lti}/roles`]: [ltiRoles[launch.user.role]],
+      [`${lti}/roles`]: [ltiRoles[launch.user.role], ...launch.extraRoles],
       [`${lti}/context`]: { id: contextId, label: 'LTI101', title: 'Proctoring 101', type: ['http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'] },
       [`${lti}/tool_platform`]: { guid: 'test-lms', name: 'Test LMS', product_family_code: 'invigil-test-lms' },
       [`${lti}/launch_presentation`]: { document_target: 'iframe', return_url: `${issuer}/return` },
@@ -235,7 +237,7 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
     platformConfig(name = 'Test LMS') {
       return { url: issuer, name, clientId: tool!.clientId, authenticationEndpoint: `${issuer}/auth`, accesstokenEndpoint: `${issuer}/token`, authConfig: { method: 'JWK_SET' as const, key: `${issuer}/jwks` } };
     },
-    launchUrl(params: { user: string; name?: string; role: User['role']; message?: 'resource' | 'deep_link'; resource?: string; fault?: LaunchFault }) {
+    launchUrl(params: { user: string; name?: string; role: User['role']; message?: 'resource' | 'deep_link'; resource?: string; fault?: LaunchFault; extraRoles?: string }) {
       const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
       return `${issuer}/launch?${query}`;
     },

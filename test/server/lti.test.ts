@@ -65,6 +65,21 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(denied.status).toBe(403);
   });
 
+  it('treats a learner with an institution instructor role as a learner in this course', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const lis = 'http://purl.imsglobal.org/vocab/lis/v2';
+    const student = await launch(platform, {
+      user: 'student-9', role: 'learner', resource: resourceLinkId,
+      extraRoles: `${lis}/institution/person#Instructor ${lis}/institution/person#Administrator`,
+    });
+    expect(student.page.url).toMatch(/\/take\?session=/);
+    const attemptsUrl = teacher.page.url.replace(/session=.*/, `session=${student.session}`);
+    expect((await student.browser.request(attemptsUrl)).status).toBe(403);
+    const picker = await launch(platform, { user: 'student-9', role: 'learner', message: 'deep_link', extraRoles: `${lis}/institution/person#Instructor` });
+    expect(picker.page.status).toBe(403);
+  });
+
   it('lets an instructor edit the settings later', async () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
