@@ -25,11 +25,15 @@ export default defineConfig({
     description: 'Proctoring for LMS quizzes: records webcam and screen, checks the room on your device, keeps you in the quiz.',
     // Lockdown: webNavigation and declarativeNetRequest keep the quiz tab on the quiz, management lists (and may turn
     // off) other extensions, system.display counts displays (Chrome only).
-    permissions: ['storage', 'unlimitedStorage', 'tabs', 'webNavigation', 'declarativeNetRequest', 'management',
+    // scripting registers the page bridge on trusted origins only (trust/bridge-registration.ts).
+    permissions: ['storage', 'unlimitedStorage', 'tabs', 'webNavigation', 'declarativeNetRequest', 'management', 'scripting',
       ...(browser === 'firefox' ? [] : ['offscreen', 'system.display'])],
     // The bucket's host is only known at run time; uploads from extension pages need host access instead of bucket CORS.
     host_permissions: ['<all_urls>'],
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
+    // IT's list of trusted tool origins (Chrome policy `3rdparty.extensions.<id>`); Firefox reads managed storage
+    // from a managed-storage manifest and takes no schema.
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
     ...(browser === 'firefox'
       ? { browser_specific_settings: {
         // 140 (the ESR) is the first to read data_collection_permissions; Android needs 142.
@@ -39,8 +43,9 @@ export default defineConfig({
       : {}),
   }),
   hooks: {
-    'build:publicAssets': (_wxt, files) => {
+    'build:publicAssets': (wxt, files) => {
       files.push(...bundled);
+      if (wxt.config.browser !== 'firefox') files.push({ absoluteSrc: path.resolve('extension/trust/managed-schema.json'), relativeDest: 'managed-schema.json' });
     },
   },
 });

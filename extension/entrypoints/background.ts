@@ -19,6 +19,10 @@ import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '.
 import { serveQuizPages } from '../lockdown/quiz-pages.ts';
 import '../lockdown/rules/index.ts';
 import { serve, type LostStream } from '../messaging/protocol.ts';
+import { approveOrigin, currentTrust, isTrusted, onTrustChanged, originOf, revokeOrigin } from '../trust/approved-origins.ts';
+import { requestApproval } from '../trust/approval-requests.ts';
+import { injectBridge, syncBridge } from '../trust/bridge-registration.ts';
+import { requireExtensionPage, requireTrustedPage } from '../trust/senders.ts';
 
 /** A running attempt: what the steps below brought up. */
 type Run = {
@@ -103,11 +107,12 @@ const machine = createAttemptMachine<{ apiBase: string; startToken: string }, Ru
     return lockDown(await updateAttempt({ quizTabId: quizTab.id }), signal);
   },
 
-  // A restarted service worker resumes the attempt it was running, if the server says it still runs; without one,
-  // whatever a crashed attempt left locked is unlocked.
+  // A restarted service worker resumes the attempt it was running, if its server is still trusted and says it still
+  // runs; without one, whatever a crashed attempt left locked is unlocked. A server no longer trusted is not contacted.
   async resume(signal) {
     const attempt = await loadAttempt();
-    if (!attempt || attempt.quizTabId === undefined || !(await sendHeartbeat(attempt, createAttemptApi(attempt)))) {
+    if (!attempt || attempt.quizTabId === undefined || !(await isTrusted(originOf(attempt.apiBase)))
+      || !(await sendHeartbeat(attempt, createAttemptApi(attempt)))) {
       if (attempt) await clearAttempt();
       await quizPages.release();
       await releaseLeftovers();
@@ -193,9 +198,9 @@ export default defineBackground(() => {
   workerStarted();
   serve('background', {
     startAttempt: async ({ apiBase, startToken }, sender) => {
-      // A tool page may only point the extension at its own server.
-      const pageOrigin = sender.tab?.url ? new URL(sender.tab.url).origin : sender.origin;
-      if (!pageOrigin || new URL(apiBase).origin !== pageOrigin) throw new Error('This page may not start an attempt on another server.');
+      // Only a trusted tool page, and only on its own server.
+      const origin = await requireTrustedPage(sender);
+      if (originOf(apiBase) !== origin) throw new Error('This page may not start an attempt on another server.');
       try {
         const run = await machine.start({ apiBase, startToken });
         return { attemptId: run.attempt.attemptId };
@@ -204,24 +209,54 @@ export default defineBackground(() => {
         throw error;
       }
     },
-    checkSetup: () => checkSetup(),
-    status: async () => {
+    checkSetup: async (_, sender) => {
+      await requireTrustedPage(sender);
+      return checkSetup();
+    },
+    requestApproval: (_, sender) => requestApproval(sender),
+    approveOrigin: async ({ origin, tabId, frameId }, sender) => {
+      requireExtensionPage(sender);
+      if (originOf(origin) !== origin) throw new Error(`"${origin}" is not a web origin.`);
+      if ((await currentTrust()).source === 'policy') throw new Error('Your institution manages the sites Invigil trusts.');
+      await approveOrigin(origin);
+      await syncBridge();
+      if (tabId !== undefined) await injectBridge(tabId, frameId ?? 0);
+      return undefined;
+    },
+    revokeOrigin: async ({ origin }, sender) => {
+      requireExtensionPage(sender);
+      await revokeOrigin(origin);
+      await syncBridge();
+      return undefined;
+    },
+    trust: async (_, sender) => {
+      requireExtensionPage(sender);
+      return currentTrust();
+    },
+    status: async (_, sender) => {
+      requireExtensionPage(sender);
       const run = machine.current;
       if (!run) return { attempt: null };
       const recorder = await tellRecorder('status', undefined, 2000).catch(failed('asking the recorder for its status'));
       const phase = machine.phase === 'idle' ? 'running' : machine.phase;
       return { attempt: { id: run.attempt.attemptId, quizUrl: run.attempt.quizUrl, rules: activeRules(run), phase }, recorder };
     },
-    finish: async () => {
+    finish: async (_, sender) => {
+      requireExtensionPage(sender);
       await machine.finish('finished from the extension');
       return { finished: true };
     },
-    keepalive: () => ({ alive: true as const }),
-    recorderError: ({ message }) => {
+    keepalive: (_, sender) => {
+      requireExtensionPage(sender);
+      return { alive: true as const };
+    },
+    recorderError: ({ message }, sender) => {
+      requireExtensionPage(sender);
       machine.current?.events.report('recorder_error', { message });
       return undefined;
     },
-    streamEnded: ({ stream, at }) => {
+    streamEnded: ({ stream, at }, sender) => {
+      requireExtensionPage(sender);
       const run = machine.current;
       if (run && machine.phase === 'running') streamEnded(run, stream, at);
       return undefined;
@@ -240,5 +275,8 @@ export default defineBackground(() => {
     if (run && tabId === run.attempt.quizTabId) run.events.report('quiz_tab_closed');
   });
 
+  // The bridge follows the origins in force: at every worker start, and whenever the policy or approvals change.
+  void syncBridge().catch(failed('registering the page bridge'));
+  onTrustChanged(() => void syncBridge().catch(failed('registering the page bridge')));
   void machine.resume().catch(failed('resuming the attempt after a restart'));
 });

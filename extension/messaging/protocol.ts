@@ -5,6 +5,7 @@ import type { ExtensionEventType } from '../../models/events.ts';
 import type { StreamName } from '../../models/streams.ts';
 import type { SetupCheck } from '../detection/setup-check.ts';
 import type { ActiveAttempt } from '../attempt/state.ts';
+import type { Trust } from '../trust/approved-origins.ts';
 
 export type RecorderStatus = {
   recording: StreamName[];
@@ -27,6 +28,12 @@ export type BackgroundProtocol = {
   /** The bridge relays a tool page's start: the page's origin is checked against `apiBase`. */
   startAttempt: { payload: { apiBase: string; startToken: string }; reply: { attemptId: string } };
   checkSetup: { payload: undefined; reply: SetupCheck };
+  /** From the approval-request script of a page Invigil does not trust yet (the student clicked). */
+  requestApproval: { payload: undefined; reply: undefined };
+  /** From the approval window: the student allowed the origin; the bridge goes into the frame that asked. */
+  approveOrigin: { payload: { origin: string; tabId?: number; frameId?: number }; reply: undefined };
+  revokeOrigin: { payload: { origin: string }; reply: undefined };
+  trust: { payload: undefined; reply: Trust };
   status: { payload: undefined; reply: BackgroundStatus };
   finish: { payload: undefined; reply: { finished: boolean } };
   /** The recorder keeps the worker awake while it records. */

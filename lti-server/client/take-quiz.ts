@@ -11,6 +11,8 @@ const ack = byId<HTMLInputElement>('acknowledge');
 const start = byId<HTMLButtonElement>('start');
 const check = byId<HTMLButtonElement>('check');
 const checkResult = byId('check-result');
+const missing = byId('extension-missing');
+const connect = byId<HTMLButtonElement>('connect');
 
 /** How long to look for the extension before saying it is missing. */
 const extensionWaitMs = 4000;
@@ -60,6 +62,7 @@ window.addEventListener('message', (event: MessageEvent<BridgeMessage | undefine
     status.textContent = `Invigil extension ${m.version} is ready.`;
     status.className = 'notice ok';
     document.body.dataset.extension = 'ready';
+    missing.hidden = true;
     refresh();
   } else if (m.type === 'check-result') {
     showCheck(m);
@@ -78,7 +81,16 @@ setTimeout(() => {
   if (extensionFound) return;
   status.textContent = 'The Invigil extension was not found. Install it, then reload this page.';
   status.className = 'notice error';
+  document.body.dataset.extension = 'missing';
+  missing.hidden = false;
 }, extensionWaitMs);
+
+// Invigil answers only sites it trusts: on the student's click, ask it to let the student allow this one. The
+// extension never replies to this; the pings above find the bridge once the student allows the site.
+connect.addEventListener('click', () => {
+  toBridge({ source: bridgeSource, type: 'request-approval' });
+  status.textContent = 'If Invigil is installed, a window asks you to allow this site. Choose Allow, and this page carries on.';
+});
 
 check.addEventListener('click', () => {
   checking = true;

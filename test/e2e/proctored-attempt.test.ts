@@ -67,9 +67,19 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   await Promise.all([teacher.waitForSelector('body[data-resource-links]', { timeout: 30_000 }), teacher.click('button[type=submit]')]);
   const resourceLinkId = await teacher.$eval('body', (b) => b.dataset.resourceLinks!);
 
-  // The student launches, finds the extension, acknowledges the policy and starts.
+  // The student launches. Invigil does not answer a site it does not trust: the page offers to ask, and the
+  // extension's own window names the site; once allowed, the page finds the extension without a reload.
   const student = await newPage();
   await student.goto(platform.launchUrl({ user: 'student-1', name: 'Sam Student', role: 'learner', resource: resourceLinkId }));
+  await student.waitForSelector('body[data-extension="missing"] #connect', { visible: true, timeout: 30_000 });
+  expect(await accessibilityViolations(student)).toEqual([]);
+  const approvalWindow = chromium.browser.waitForTarget((t) => t.url().startsWith(`${chromium.extensionOrigin}/approve.html`), { timeout: 30_000 });
+  await student.click('#connect');
+  const approval = (await (await approvalWindow).page())!;
+  await approval.waitForSelector('#allow');
+  expect(await approval.$eval('#origin', (o) => o.textContent)).toBe(new URL(invigil.url).origin);
+  expect(await accessibilityViolations(approval)).toEqual([]);
+  await approval.click('#allow');
   await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
   expect(await student.$eval('#start', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
   expect(await accessibilityViolations(student)).toEqual([]);

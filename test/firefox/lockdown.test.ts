@@ -33,7 +33,8 @@ describe.runIf(firefoxAvailable)('lockdown in Firefox ESR', () => {
     quizUrl = `${platform.issuer}/mod/quiz/view.php?id=1`;
     blockedUrl = `http://127.0.0.1:${new URL(platform.issuer).port}/mod/quiz/view.php?id=2`;
     const { resourceLinkId } = await deepLinkQuiz(platform, { title: 'Firefox quiz', quizUrl, recordWebcam: 'on', lockdownPreset: 'closed_book', policyText: 'Closed book.' });
-    firefox = await launchFirefox();
+    // IT's policy trusts this Invigil (Firefox's managed storage): the student is never asked.
+    firefox = await launchFirefox({ trustedOrigins: [new URL(invigil.url).origin] });
     const student = await firefox.browser.newPage();
     await student.goto(platform.launchUrl({ user: 'student-firefox', role: 'learner', resource: resourceLinkId }));
     await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });

@@ -233,6 +233,11 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
       tool = { clientId: `client-${randomBytes(6).toString('hex')}`, deploymentId: 'deployment-1', ...registration };
       return tool;
     },
+    /** The registered tool's origin (where its pages are served). */
+    toolOrigin() {
+      if (!tool) throw new Error('No tool registered');
+      return new URL(tool.launchUrl).origin;
+    },
     /** What the tool must be told about this platform. */
     platformConfig(name = 'Test LMS') {
       return { url: issuer, name, clientId: tool!.clientId, authenticationEndpoint: `${issuer}/auth`, accesstokenEndpoint: `${issuer}/token`, authConfig: { method: 'JWK_SET' as const, key: `${issuer}/jwks` } };

@@ -84,6 +84,18 @@ export async function launchChromium(options: { clip: string; userDataDir?: stri
         await page.close().catch(cleanupFailed('closing an extension page'));
       }
     },
+    /** Approves a tool origin as a student would in the approval window (same message, from an extension page). */
+    async trust(origin: string) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${extensionOrigin}/popup.html`);
+        const answer = await page.evaluate((o) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; error?: string }> } } }).chrome.runtime
+          .sendMessage({ invigil: 1, to: 'background', name: 'approveOrigin', payload: { origin: o } }), origin);
+        if (!answer.ok) throw new Error(`The extension refused to trust ${origin}: ${answer.error}`);
+      } finally {
+        await page.close().catch(cleanupFailed('closing an extension page'));
+      }
+    },
     async close() {
       await browser.close().catch(cleanupFailed('closing Chromium'));
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });

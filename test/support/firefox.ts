@@ -1,6 +1,7 @@
 // Debian firefox-esr driven by puppeteer over WebDriver BiDi, with the built extension installed as a temporary
 // add-on and Firefox's fake camera. BiDi cannot open moz-extension:// pages: tests reach the extension through pages.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -16,11 +17,28 @@ if (!firefoxAvailable) {
   console.warn(`${message} Skipping the Firefox tests.`);
 }
 
-export async function launchFirefox() {
+/** The Firefox add-on id (wxt.config.ts): IT's managed storage for Invigil is keyed by it. */
+const addonId = 'invigil@invigil.dev';
+
+/**
+ * Firefox reads an extension's managed storage from a managed-storage manifest, as IT deploys one: here in a home
+ * folder of the test's own, so IT's policy (the trusted tool origins) is what the extension sees.
+ */
+function homeWithPolicy(trustedOrigins: string[]) {
+  const home = mkdtempSync(path.join(tmpdir(), 'invigil-firefox-home-'));
+  const folder = path.join(home, '.mozilla', 'managed-storage');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, `${addonId}.json`), JSON.stringify({ name: addonId, description: 'Invigil policy', type: 'storage', data: { approvedOrigins: trustedOrigins } }));
+  return home;
+}
+
+export async function launchFirefox(options: { trustedOrigins: string[] }) {
+  const home = homeWithPolicy(options.trustedOrigins);
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath,
     headless: true,
+    env: { ...process.env, HOME: home },
     extraPrefsFirefox: {
       // Fake camera, no permission prompts (the recorder tab cannot answer one).
       'media.navigator.streams.fake': true,
@@ -28,5 +46,11 @@ export async function launchFirefox() {
     },
   });
   const extensionId = await browser.installExtension(firefoxBuild);
-  return { browser, extensionId, close: () => browser.close().catch(cleanupFailed('closing Firefox')) };
+  return {
+    browser, extensionId,
+    async close() {
+      await browser.close().catch(cleanupFailed('closing Firefox'));
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }

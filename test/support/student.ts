@@ -7,6 +7,8 @@ import type { launchChromium } from './chromium.ts';
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
 
 export async function startAttemptInBrowser(chromium: Chromium, platform: TestPlatform, resourceLinkId: string, user: string) {
+  // The student allowed this Invigil once (the approval window itself is tested in proctored-attempt.test.ts).
+  await chromium.trust(platform.toolOrigin());
   const student = await chromium.browser.newPage();
   await student.goto(platform.launchUrl({ user, role: 'learner', resource: resourceLinkId }));
   await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });

@@ -22,6 +22,10 @@ ${lockdownRules.length ? html`<details><summary>What the lockdown does during th
 <section aria-labelledby="check-heading">
 <h2 id="check-heading">1. Browser extension</h2>
 <p id="extension-status" class="notice" role="status" aria-live="polite">Looking for the Invigil extension…</p>
+<div id="extension-missing" hidden>
+<p>If Invigil is installed but has not been allowed on this site yet, press <strong>Allow Invigil on this site</strong> and choose <strong>Allow</strong> in the window that opens.</p>
+<button type="button" id="connect">Allow Invigil on this site</button>
+</div>
 </section>
 <section aria-labelledby="camera-heading">
 <h2 id="camera-heading">2. Camera and lighting</h2>
