@@ -57,24 +57,17 @@ export async function recordingSource(name: StreamName, stream: MediaStream, run
     stream.getAudioTracks().forEach((t) => stills.addTrack(t.clone()));
     return { stream: stills, bitsPerSecond: wanted.bitsPerSecond };
   }
-  // The webcam is shared with the detector: record a copy, so scaling it down never blinds detection.
-  const recorded = name === 'webcam' ? stream.clone() : stream;
-  if (rung === 'full') return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
+  if (rung === 'full') return { stream: name === 'webcam' ? stream.clone() : stream, bitsPerSecond: wanted.bitsPerSecond };
   const frameRate = name === 'webcam' ? settings.webcam.frameRate : settings.screen.frameRate;
-  const track = recorded.getVideoTracks()[0];
-  // Upper bounds and the browser's own scaler: plain (ideal) values leave a camera at its native size.
-  const constraints: MediaTrackConstraints & { resizeMode?: string } = name === 'webcam'
-    ? { width: { max: settings.webcam.width }, height: { max: settings.webcam.height }, frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' }
-    : { frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' };
-  await track?.applyConstraints(constraints).catch(failed('scaling the recording down to the rung'));
-  const size = track?.getSettings();
-  // Some contexts (Chrome's offscreen document, seen here) accept the constraints but keep the camera's size:
-  // then a canvas scales the copy, so the rung's resolution holds whatever the browser does.
-  if (name === 'webcam' && track && size?.width !== undefined && size.width > settings.webcam.width) {
-    track.stop();
+  if (name === 'webcam') {
+    // A canvas scales the webcam, never the browser: Chrome may accept size constraints and keep sending the
+    // camera's own size (seen in the offscreen document, intermittently), and the detector keeps full frames.
     const scaled = scaledCopy(stream, settings.webcam.width, settings.webcam.height, frameRate);
     stream.getAudioTracks().forEach((t) => scaled.addTrack(t.clone()));
     return { stream: scaled, bitsPerSecond: wanted.bitsPerSecond };
   }
-  return { stream: recorded, bitsPerSecond: wanted.bitsPerSecond };
+  const track = stream.getVideoTracks()[0];
+  const constraints: MediaTrackConstraints & { resizeMode?: string } = { frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' };
+  await track?.applyConstraints(constraints).catch(failed('slowing the screen recording down to the rung'));
+  return { stream, bitsPerSecond: wanted.bitsPerSecond };
 }
