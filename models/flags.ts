@@ -30,3 +30,15 @@ export const flagKinds: Record<AnyFlagType, { label: string; severity: FlagSever
 
 /** A stored flag's label; a type from an older version still reads. */
 export const flagLabel = (type: string) => flagKinds[type as AnyFlagType]?.label ?? type.replace(/_/g, ' ');
+
+/**
+ * Who recorded a flag or an event. The extension runs on the student's computer: what it reports is the student's
+ * side of the story. The server's own evidence (silences, removal, gaps, the bandwidth check) lives apart, under
+ * its own ids, and no client request can write or change it.
+ */
+export const evidenceSources = ['extension', 'server'] as const;
+export type EvidenceSource = (typeof evidenceSources)[number];
+export const evidenceSourceLabels: Record<EvidenceSource, string> = {
+  extension: 'Reported by the extension',
+  server: 'Recorded by the server',
+};

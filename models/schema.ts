@@ -5,7 +5,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
 import type { EventType } from './events.ts';
-import type { AnyFlagType, FlagSeverity } from './flags.ts';
+import type { AnyFlagType, EvidenceSource, FlagSeverity } from './flags.ts';
 import type { StreamName } from './streams.ts';
 import type { RecordingRung } from './recording.ts';
 
@@ -105,18 +105,22 @@ export const attempts = pgTable('attempts', {
 export const attemptEvents = pgTable('attempt_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
-  /** Chosen by the extension, so a retried batch is stored once. */
+  /** Who recorded it: the extension (the student's browser) or the server. Ids are unique per source only. */
+  source: text('source').$type<EvidenceSource>().notNull().default('extension'),
+  /** Chosen by whoever recorded it, so a retried batch is stored once. */
   clientEventId: text('client_event_id').notNull(),
   type: text('type').$type<EventType>().notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   receivedAt: createdAt(),
-}, (t) => [uniqueIndex('attempt_events_client_idx').on(t.attemptId, t.clientEventId)]);
+}, (t) => [uniqueIndex('attempt_events_source_idx').on(t.attemptId, t.source, t.clientEventId)]);
 
 /** A suspicion raised during an attempt, with what the detector saw. */
 export const flags = pgTable('flags', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  /** Who raised it: a client's report can never reach a server flag, whatever id it picks. */
+  source: text('source').$type<EvidenceSource>().notNull().default('extension'),
   clientFlagId: text('client_flag_id').notNull(),
   type: text('type').$type<AnyFlagType>().notNull(),
   severity: text('severity').$type<FlagSeverity>().notNull(),
@@ -126,7 +130,7 @@ export const flags = pgTable('flags', {
   /** A small JPEG of the frame where the flag began, in the bucket. */
   evidenceKey: text('evidence_key'),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('flags_client_idx').on(t.attemptId, t.clientFlagId)]);
+}, (t) => [uniqueIndex('flags_source_idx').on(t.attemptId, t.source, t.clientFlagId)]);
 
 /** One uploaded slice of a recording stream. Only the first chunk of a segment carries the WebM header. */
 export const chunks = pgTable('chunks', {

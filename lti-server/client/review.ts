@@ -115,7 +115,7 @@ function showFlags(data: Review) {
     const why = document.createElement('p');
     why.className = 'muted';
     why.textContent = explainFlag(f.explanation);
-    li.append(button, why);
+    li.append(button, sourceBadge(f), why);
     if (f.evidenceUrl) {
       const img = document.createElement('img');
       img.src = f.evidenceUrl;
@@ -128,10 +128,19 @@ function showFlags(data: Review) {
   }));
 }
 
+/** Who said so: the student's extension, or the server. */
+function sourceBadge(item: { source: string; sourceLabel: string }) {
+  const badge = document.createElement('span');
+  badge.className = `source source-${item.source}`;
+  badge.dataset.source = item.source;
+  badge.textContent = item.sourceLabel;
+  return badge;
+}
+
 function showEvents(data: Review) {
   byId('events').replaceChildren(...data.events.map((e) => {
     const li = document.createElement('li');
-    li.textContent = describeEvent(e);
+    li.append(sourceBadge(e), ` ${describeEvent(e)}`);
     if (e.type === 'recording_gap') li.className = 'gap';
     return li;
   }));

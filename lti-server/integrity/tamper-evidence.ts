@@ -29,10 +29,10 @@ export async function flagSilentAttempts(db: Database, timeoutMs: number, now = 
     const summary = `No heartbeat from the extension for ${seconds(now.getTime() - since.getTime())} while the attempt was open: `
       + 'the extension was disabled or removed, the browser was closed or crashed, or the computer lost its connection.';
     await db.insert(flags).values({
-      attemptId: attempt.id, clientFlagId: `heartbeat-lost-${since.getTime()}`, type: 'heartbeat_lost', severity: flagKinds.heartbeat_lost.severity,
+      attemptId: attempt.id, source: 'server', clientFlagId: `heartbeat-lost-${since.getTime()}`, type: 'heartbeat_lost', severity: flagKinds.heartbeat_lost.severity,
       startedAt: since, endedAt: now, explanation: explanation(summary, { timeoutSeconds: timeoutMs / 1000 }),
     }).onConflictDoUpdate({
-      target: [flags.attemptId, flags.clientFlagId],
+      target: [flags.attemptId, flags.source, flags.clientFlagId],
       set: { endedAt: now, explanation: explanation(summary, { timeoutSeconds: timeoutMs / 1000 }) },
       setWhere: sql`${flags.endedAt} < ${now}`,
     });
@@ -43,10 +43,10 @@ export async function flagSilentAttempts(db: Database, timeoutMs: number, now = 
 /** A heartbeat after a flagged silence: the flag ends here, and the timeline says how long it lasted. */
 export async function heartbeatsResumed(db: Database, attemptId: string, silentSince: Date, now = new Date()) {
   const clientFlagId = `heartbeat-lost-${silentSince.getTime()}`;
-  const [flag] = await db.update(flags).set({ endedAt: now }).where(and(eq(flags.attemptId, attemptId), eq(flags.clientFlagId, clientFlagId))).returning({ id: flags.id });
+  const [flag] = await db.update(flags).set({ endedAt: now }).where(and(eq(flags.attemptId, attemptId), eq(flags.source, 'server'), eq(flags.clientFlagId, clientFlagId))).returning({ id: flags.id });
   if (!flag) return;
   await db.insert(attemptEvents).values({
-    attemptId, clientEventId: `server-heartbeat-resumed-${now.getTime()}`, type: 'heartbeat_resumed', occurredAt: now,
+    attemptId, source: 'server', clientEventId: `heartbeat-resumed-${now.getTime()}`, type: 'heartbeat_resumed', occurredAt: now,
     details: { summary: `The extension's heartbeats came back after ${seconds(now.getTime() - silentSince.getTime())} of silence.` },
   }).onConflictDoNothing();
 }
@@ -54,7 +54,7 @@ export async function heartbeatsResumed(db: Database, attemptId: string, silentS
 /** A heartbeat whose counter did not grow: a replay, or a second copy of the extension using the same token. */
 export async function heartbeatRefused(db: Database, attemptId: string, counter: number, highest: number, now = new Date()) {
   await db.insert(attemptEvents).values({
-    attemptId, clientEventId: `server-heartbeat-refused-${now.getTime()}`, type: 'heartbeat_refused', occurredAt: now,
+    attemptId, source: 'server', clientEventId: `heartbeat-refused-${now.getTime()}`, type: 'heartbeat_refused', occurredAt: now,
     details: { counter, highest, summary: `A heartbeat with counter ${counter} arrived after counter ${highest}: replayed or sent by a second copy of the extension.` },
   }).onConflictDoNothing();
 }
@@ -63,10 +63,10 @@ export async function heartbeatRefused(db: Database, attemptId: string, counter:
 export async function extensionRemoved(db: Database, attemptId: string, now = new Date()) {
   const summary = 'The Invigil extension was removed from the browser while the attempt was running.';
   await db.insert(flags).values({
-    attemptId, clientFlagId: 'extension-removed', type: 'extension_removed', severity: flagKinds.extension_removed.severity, startedAt: now, endedAt: now,
+    attemptId, source: 'server', clientFlagId: 'extension-removed', type: 'extension_removed', severity: flagKinds.extension_removed.severity, startedAt: now, endedAt: now,
     explanation: explanation(summary),
   }).onConflictDoNothing();
   await db.insert(attemptEvents).values({
-    attemptId, clientEventId: 'server-extension-removed', type: 'extension_removed', occurredAt: now, details: { summary },
+    attemptId, source: 'server', clientEventId: 'extension-removed', type: 'extension_removed', occurredAt: now, details: { summary },
   }).onConflictDoNothing();
 }

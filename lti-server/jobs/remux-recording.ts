@@ -74,7 +74,7 @@ async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemp
     if (offsetMs < 0 || offsetMs > durationMs) continue;
     const thumbnail = path.join(work, `flag-${flag.id}.jpg`);
     await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-ss', (offsetMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=160:-2', '-q:v', '5', thumbnail]);
-    const key = objectKeys.evidence(attemptId, flag.clientFlagId);
+    const key = objectKeys.evidence(attemptId, flag.source, flag.clientFlagId);
     await deps.bucket.putBytes(key, await readFile(thumbnail), 'image/jpeg');
     await deps.db.update(flags).set({ evidenceKey: key }).where(and(eq(flags.id, flag.id), isNull(flags.evidenceKey)));
   }
@@ -90,7 +90,7 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
   const gaps = findGaps(rows);
   if (gaps.length) {
     await db.insert(attemptEvents).values(gaps.map((g) => ({
-      attemptId, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap' as const, occurredAt: new Date(g.at),
+      attemptId, source: 'server' as const, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap' as const, occurredAt: new Date(g.at),
       details: { stream, segment: g.segment, seconds: g.seconds, missingChunks: g.missingChunks, summary: g.summary },
     }))).onConflictDoNothing();
   }

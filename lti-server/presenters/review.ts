@@ -1,7 +1,7 @@
 // What the review page shows: recordings with their start times, and flags placed on that timeline.
 import type { attemptEvents, attempts, flags, recordings } from '../../models/schema.ts';
 import { eventLabel } from '../../models/events.ts';
-import { flagLabel } from '../../models/flags.ts';
+import { evidenceSourceLabels, flagLabel } from '../../models/flags.ts';
 import { rungs } from '../../models/recording.ts';
 import { streamLabels } from '../../models/streams.ts';
 
@@ -15,6 +15,9 @@ export function presentFlag(flag: Flag, origin: Date | null, evidenceUrl: string
     type: flag.type,
     label: flagLabel(flag.type),
     severity: flag.severity,
+    /** Who raised it: the student's extension, or the server from what it saw (or did not see). */
+    source: flag.source,
+    sourceLabel: evidenceSourceLabels[flag.source],
     startedAt: flag.startedAt.toISOString(),
     endedAt: flag.endedAt.toISOString(),
     /** Seconds into the recording, or null while no recording exists to place it on. */
@@ -37,7 +40,7 @@ export function presentRecording(recording: Recording, url: string | null) {
 }
 
 export function presentEvent(event: typeof attemptEvents.$inferSelect) {
-  return { type: event.type, label: eventLabel(event.type), at: event.occurredAt.toISOString(), details: event.details };
+  return { type: event.type, label: eventLabel(event.type), source: event.source, sourceLabel: evidenceSourceLabels[event.source], at: event.occurredAt.toISOString(), details: event.details };
 }
 
 export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCount: number) {

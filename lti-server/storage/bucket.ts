@@ -7,6 +7,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.ts';
+import type { EvidenceSource } from '../../models/flags.ts';
 
 export type Bucket = ReturnType<typeof createBucket>;
 
@@ -109,7 +110,7 @@ export const objectKeys = {
   chunkRun: (attemptId: string, stream: string, segment: number, firstSeq: number, lastSeq: number) =>
     `chunks/${attemptId}/${stream}/${String(segment).padStart(4, '0')}/run-${String(firstSeq).padStart(6, '0')}-${String(lastSeq).padStart(6, '0')}.webm`,
   review: (attemptId: string, stream: string) => `review/${attemptId}/${stream}.webm`,
-  evidence: (attemptId: string, flagId: string) => `evidence/${attemptId}/${flagId}.jpg`,
+  evidence: (attemptId: string, source: EvidenceSource, flagId: string) => `evidence/${attemptId}/${source}/${flagId}.jpg`,
   /** Every prefix that holds an object of this attempt. */
   attemptPrefixes: (attemptId: string) => [`chunks/${attemptId}/`, `review/${attemptId}/`, `evidence/${attemptId}/`],
 };

@@ -37,7 +37,7 @@ describe('detection in the extension on each fake-camera clip', () => {
         expect(f.explanation.samplesHeld).toBeGreaterThanOrEqual(3);
         expect(f.explanation.lightLevel).toBeGreaterThan(0);
         // One small JPEG of the moment the flag began, in the bucket.
-        expect(f.evidenceKey).toBe(`evidence/${attemptId}/${f.clientFlagId}.jpg`);
+        expect(f.evidenceKey).toBe(`evidence/${attemptId}/extension/${f.clientFlagId}.jpg`);
         const stored = await invigil.bucket.head(f.evidenceKey!);
         expect(stored?.bytes).toBeGreaterThan(500);
         expect(stored?.bytes).toBeLessThan(24 * 1024);

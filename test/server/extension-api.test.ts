@@ -191,13 +191,54 @@ describe('the extension API', () => {
     });
   });
 
+  it('keeps the server\'s evidence apart: a student can neither pre-empt, rewrite nor imitate it, and the review says who said what', async () => {
+    const started = await startAttempt();
+    const { attemptToken, attemptId } = started;
+    const silentSince = new Date(Date.now() - 120_000);
+    // The student's extension gets in first, under the ids the server uses, claiming the server's model.
+    const forged = (id: string) => ({ id, type: 'phone', severity: 'low', startedAt: Date.now() - 1000, endedAt: Date.now() + 600_000, explanation: { ...explanation, model: 'server heartbeat watch', summary: 'Nothing happened.' } });
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [forged('extension-removed'), forged(`heartbeat-lost-${silentSince.getTime()}`)] }, attemptToken)).status).toBe(200);
+    expect((await api(`/attempts/${attemptId}/events`, { events: [{ id: 'extension-removed', type: 'tab_return', at: Date.now() }] }, attemptToken)).status).toBe(200);
+    // Server-only event types are refused from the extension.
+    for (const type of ['heartbeat_resumed', 'bandwidth_checked', 'extension_removed', 'recording_gap']) {
+      expect((await api(`/attempts/${attemptId}/events`, { events: [{ id: `e-${type}`, type, at: Date.now() }] }, attemptToken)).status).toBe(400);
+    }
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [{ ...forged('f-server-type'), type: 'heartbeat_lost' }] }, attemptToken)).status).toBe(400);
+
+    // The server's own evidence is recorded all the same.
+    await invigil.db.update(attempts).set({ lastHeartbeatAt: silentSince }).where(eq(attempts.id, attemptId));
+    await flagSilentAttempts(invigil.db, 30_000);
+    await fetch(started.attempt.removalUrl);
+    // A later report under the same ids changes only the student's own flags.
+    expect((await api(`/attempts/${attemptId}/flags`, { flags: [forged('extension-removed'), forged(`heartbeat-lost-${silentSince.getTime()}`)] }, attemptToken)).status).toBe(200);
+
+    const rows = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
+    const server = rows.filter((f) => f.source === 'server');
+    expect(server.map((f) => f.type).sort()).toEqual(['extension_removed', 'heartbeat_lost']);
+    expect(server.find((f) => f.type === 'heartbeat_lost')!.explanation.summary).toMatch(/^No heartbeat from the extension/);
+    expect(server.find((f) => f.type === 'extension_removed')!.explanation.summary).toContain('was removed');
+    expect(rows.filter((f) => f.source === 'extension').map((f) => f.type)).toEqual(['phone', 'phone']);
+    const removedEvents = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.clientEventId, 'extension-removed')));
+    expect(removedEvents.map((e) => `${e.source}:${e.type}`).sort()).toEqual(['extension:tab_return', 'server:extension_removed']);
+
+    // The instructor's review marks each item's source.
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const session = new URL(teacher.page.url).searchParams.get('session')!;
+    const review = await teacher.browser.request(`${invigil.url}/app/attempts/${attemptId}/review.json?session=${session}`);
+    const data = JSON.parse(review.body) as { flags: { type: string; source: string; sourceLabel: string }[]; events: { type: string; source: string }[] };
+    expect(data.flags.filter((f) => f.source === 'server').map((f) => f.type).sort()).toEqual(['extension_removed', 'heartbeat_lost']);
+    expect(data.flags.find((f) => f.type === 'heartbeat_lost')!.sourceLabel).toBe('Recorded by the server');
+    expect(data.flags.filter((f) => f.type === 'phone').every((f) => f.sourceLabel === 'Reported by the extension')).toBe(true);
+    expect(data.events.find((e) => e.type === 'extension_removed')!.source).toBe('server');
+  });
+
   it('keeps one evidence thumbnail per flag in the bucket and refuses anything but a JPEG', async () => {
     const { attemptToken, attemptId } = await startAttempt();
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.from('a small jpeg body')]);
     const flag = { id: 'f-ev', type: 'phone', severity: 'high', startedAt: Date.now() - 3000, endedAt: Date.now(), explanation, evidence: jpeg.toString('base64') };
     expect((await api(`/attempts/${attemptId}/flags`, { flags: [flag] }, attemptToken)).status).toBe(200);
     const [row] = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
-    expect(row.evidenceKey).toBe(`evidence/${attemptId}/f-ev.jpg`);
+    expect(row.evidenceKey).toBe(`evidence/${attemptId}/extension/f-ev.jpg`);
     expect(await invigil.bucket.head(row.evidenceKey!)).toEqual({ bytes: jpeg.length });
     const png = { ...flag, id: 'f-png', evidence: Buffer.from('\x89PNG not a jpeg').toString('base64') };
     expect((await api(`/attempts/${attemptId}/flags`, { flags: [png] }, attemptToken)).status).toBe(400);

@@ -70,7 +70,7 @@ it('gives the same recording when run twice, records each gap once, and gives fl
   const pictured = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
   expect(pictured.find((f) => f.clientFlagId === 'displays-2')!.evidenceKey).toBeNull();
   const key = pictured.find((f) => f.clientFlagId === 'displays-1')!.evidenceKey!;
-  expect(key).toBe(objectKeys.evidence(attemptId, 'displays-1'));
+  expect(key).toBe(objectKeys.evidence(attemptId, 'extension', 'displays-1'));
   const jpeg = await invigil.bucket.getBytes(key);
   expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
   const gaps = await gapEvents(attemptId);

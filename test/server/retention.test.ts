@@ -28,7 +28,7 @@ async function attemptWithMedia(quizId: string, status: 'finished' | 'in_progres
   const [attempt] = await invigil.db.insert(attempts).values({
     quizId, userId: `student-${Math.random()}`, status, startedAt: daysAgo(endedDaysAgo + 0.1), finishedAt: status === 'finished' ? daysAgo(endedDaysAgo) : null,
   }).returning();
-  const keys = [objectKeys.chunk(attempt.id, 'webcam', 0, 0), objectKeys.review(attempt.id, 'webcam'), objectKeys.evidence(attempt.id, 'f1')];
+  const keys = [objectKeys.chunk(attempt.id, 'webcam', 0, 0), objectKeys.review(attempt.id, 'webcam'), objectKeys.evidence(attempt.id, 'extension', 'f1')];
   for (const [i, key] of keys.entries()) await invigil.bucket.putBytes(key, new Uint8Array(100 * (i + 1)), 'application/octet-stream');
   await invigil.db.insert(chunks).values({ attemptId: attempt.id, stream: 'webcam', segment: 0, seq: 0, objectKey: keys[0], bytes: 100, sha256: 'a'.repeat(64), segmentStartedAt: daysAgo(endedDaysAgo), uploaded: true });
   await invigil.db.insert(recordings).values({ attemptId: attempt.id, stream: 'webcam', status: 'ready', objectKey: keys[1], bytes: 200, durationMs: 1000 });

@@ -15,7 +15,7 @@ export function eventApi({ db, tokens }: RouteContext) {
     .authorize(attemptPolicy, 'record')
     .handle(async ({ res, record: attempt, input: { events } }) => {
       const stored = await db.insert(attemptEvents).values(events.map((e) => ({
-        attemptId: attempt.id, clientEventId: e.id, type: e.type, occurredAt: new Date(e.at), details: e.details,
+        attemptId: attempt.id, source: 'extension' as const, clientEventId: e.id, type: e.type, occurredAt: new Date(e.at), details: e.details,
       }))).onConflictDoNothing().returning({ id: attemptEvents.id });
       res.json({ accepted: events.length, stored: stored.length });
     });

@@ -29,10 +29,11 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
       let created = 0;
       for (const [i, f] of incoming.entries()) {
         const [row] = await db.insert(flags).values({
-          attemptId: attempt.id, clientFlagId: f.id, type: f.type, severity: f.severity,
+          attemptId: attempt.id, source: 'extension', clientFlagId: f.id, type: f.type, severity: f.severity,
           startedAt: new Date(f.startedAt), endedAt: new Date(f.endedAt), explanation: f.explanation,
         }).onConflictDoUpdate({
-          target: [flags.attemptId, flags.clientFlagId],
+          // The extension's own flags only: a server flag is never the target, whatever id is sent.
+          target: [flags.attemptId, flags.source, flags.clientFlagId],
           set: { endedAt: new Date(f.endedAt), explanation: f.explanation },
           // A late, shorter report never shrinks a flag.
           setWhere: sql`${flags.endedAt} <= ${new Date(f.endedAt)}`,
@@ -40,9 +41,9 @@ export function flagApi({ db, tokens, bucket }: RouteContext) {
         if (row?.inserted) created += 1;
         const image = evidence[i];
         if (image) {
-          const key = objectKeys.evidence(attempt.id, f.id);
+          const key = objectKeys.evidence(attempt.id, 'extension', f.id);
           const [target] = await db.select({ id: flags.id }).from(flags)
-            .where(and(eq(flags.attemptId, attempt.id), eq(flags.clientFlagId, f.id), isNull(flags.evidenceKey)));
+            .where(and(eq(flags.attemptId, attempt.id), eq(flags.source, 'extension'), eq(flags.clientFlagId, f.id), isNull(flags.evidenceKey)));
           if (target) {
             await bucket.putBytes(key, image, 'image/jpeg');
             await db.update(flags).set({ evidenceKey: key }).where(eq(flags.id, target.id));

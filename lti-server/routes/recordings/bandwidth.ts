@@ -36,7 +36,7 @@ export function bandwidthApi({ db, tokens }: RouteContext) {
     const rung = rungFor(kbps);
     await db.update(attempts).set({ bandwidthKbps: kbps, recordingRung: rung }).where(eq(attempts.id, attempt.id));
     await db.insert(attemptEvents).values({
-      attemptId: attempt.id, clientEventId: `server-bandwidth-${Date.now()}`, type: 'bandwidth_checked', occurredAt: new Date(),
+      attemptId: attempt.id, source: 'server', clientEventId: `bandwidth-${Date.now()}`, type: 'bandwidth_checked', occurredAt: new Date(),
       details: { kbps, rung, summary: `Upload measured at ${kbps} kbit/s before recording: recording ${rungs[rung].label}.` },
     }).onConflictDoNothing();
     res.json({ kbps, rung });
