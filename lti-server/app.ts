@@ -18,6 +18,7 @@ import { flagApi } from './routes/flags/index.ts';
 import { quizPages } from './routes/quizzes/index.ts';
 import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
+import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
 
@@ -80,6 +81,8 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   pages.use(errorHandler('html'));
   app.use('/app', pages);
 
+  // Before ltijs: its own Dynamic Registration would fetch any address for anyone.
+  app.use('/lti', registrationRoutes(context));
   app.use('/lti', lti.app);
 
   app.get('/', (_req, res) => {
@@ -91,7 +94,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
 <dt>Launch (redirect) URL</dt><dd><code>${urls.launch}</code></dd>
 <dt>Deep Linking URL</dt><dd><code>${urls.deepLinking}</code></dd>
 <dt>Public keyset (JWKS) URL</dt><dd><code>${urls.keys}</code></dd>
-<dt>Dynamic Registration URL</dt><dd><code>${urls.register}</code></dd>
+<dt>Dynamic Registration</dt><dd>A one-time link for each LMS, made by an Invigil administrator: <code>npm run platform -- invite</code></dd>
 </dl>`));
   });
   app.get('/healthz', (_req, res) => res.json({ ok: true }));

@@ -28,6 +28,8 @@ const envSchema = z.object({
   TOOL_NAME: z.string().default('Invigil'),
   HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(30),
   IDLE_FINALIZE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
+  /** Host names Dynamic Registration may reach on internal addresses (an LMS on the campus network), comma-separated. */
+  REGISTRATION_INTERNAL_HOSTS: z.string().default(''),
 });
 
 export type Config = {
@@ -57,6 +59,8 @@ export type Config = {
   heartbeatTimeoutMs: number;
   /** A running attempt with no upload and no heartbeat this long has its recording finalised anyway. */
   idleFinalizeMs: number;
+  /** Dynamic Registration never fetches internal addresses, except on these hosts an admin named. */
+  registrationInternalHosts: string[];
 };
 
 export class ConfigError extends Error {}
@@ -121,5 +125,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
+    registrationInternalHosts: e.REGISTRATION_INTERNAL_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
 }

@@ -192,3 +192,16 @@ export const deletionReceipts = pgTable('deletion_receipts', {
   prefixes: jsonb('prefixes').$type<string[]>().notNull(),
   deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
 }, (t) => [uniqueIndex('deletion_receipts_attempt_idx').on(t.attemptId)]);
+
+/** A one-time link an admin creates (`npm run platform -- invite`) for an LMS to register by Dynamic Registration. */
+export const registrationInvites = pgTable('registration_invites', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** SHA-256 of the link's secret: the secret itself is shown once and never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** Set while a registration runs on it and for good once one succeeded. */
+  claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  platformIssuer: text('platform_issuer'),
+});

@@ -5,12 +5,14 @@ import { openDatabase } from '../database.ts';
 import { createTokenService } from '../http/tokens.ts';
 import { startLtiProvider } from '../lti/provider.ts';
 import { activatePlatform, addPlatform, listPlatforms, removePlatform } from '../lti/platforms.ts';
+import { createInvite } from '../lti/registration-invites.ts';
 import { z } from 'zod';
 
 const usage = `Usage: npm run platform -- <command> [options]
 
 Commands:
   list                                   List registered platforms
+  invite [--hours N]                     Print a one-time Dynamic Registration link (default: valid 24 hours)
   add --url ISSUER --client-id ID --auth-endpoint URL --token-endpoint URL --jwks-url URL [--name NAME]
                                          Register a platform by hand (values from the LMS's tool registration)
   remove --url ISSUER --client-id ID     Remove a platform and its keys
@@ -27,11 +29,12 @@ async function main() {
     options: {
       url: { type: 'string' }, 'client-id': { type: 'string' }, name: { type: 'string' },
       'auth-endpoint': { type: 'string' }, 'token-endpoint': { type: 'string' }, 'jwks-url': { type: 'string' },
+      hours: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['list', 'add', 'remove', 'activate', 'deactivate'].includes(command)) {
+  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate'].includes(command)) {
     console.log(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -47,6 +50,12 @@ async function main() {
       const platforms = await listPlatforms(lti);
       if (!platforms.length) console.log('No platforms registered.');
       for (const p of platforms) console.log(`${p.active ? 'active  ' : 'inactive'}  ${p.url}  client ${p.clientId}  (${p.name})`);
+    } else if (command === 'invite') {
+      const hours = z.coerce.number().positive().max(24 * 30).safeParse(values.hours ?? 24);
+      if (!hours.success) throw new Error(`--hours must be a number of hours between 0 and 720, not "${values.hours}".`);
+      const { token, expiresAt } = await createInvite(database.db, hours.data);
+      console.log(`Dynamic Registration link (one use, until ${expiresAt.toISOString()}):\n${config.publicUrl}/lti/register?invite=${token}\n`
+        + 'Paste it as the tool URL in the LMS (Moodle: Site administration > Plugins > External tool > Manage tools; Canvas: Developer Keys > LTI Registration).');
     } else if (command === 'add') {
       needs('url', 'client-id', 'auth-endpoint', 'token-endpoint', 'jwks-url');
       const p = await addPlatform(lti, {

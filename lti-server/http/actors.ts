@@ -12,7 +12,9 @@ export type LtiActor = {
 };
 export type ExtensionActor = { kind: 'extension'; attemptId: string };
 export type AnonymousActor = { kind: 'anonymous' };
-export type Actor = LtiActor | ExtensionActor | AnonymousActor;
+/** An LMS registering through an admin's one-time Dynamic Registration link. */
+export type InviteActor = { kind: 'invite'; inviteId: string };
+export type Actor = LtiActor | ExtensionActor | AnonymousActor | InviteActor;
 
 const lis = 'http://purl.imsglobal.org/vocab/lis/v2';
 

@@ -7,6 +7,7 @@ import { launches, quizzes } from '../../models/schema.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../database.ts';
 import { roleFromLti } from '../http/actors.ts';
+import { installAsyncPlatformKeys } from './platform-keys.ts';
 import type { TokenService } from '../http/tokens.ts';
 import { errorPage } from '../pages/layout.ts';
 import { createLtiDatabasePlugin } from './database-plugin.ts';
@@ -69,25 +70,18 @@ async function quizForLaunch(db: Database, launch: typeof launches.$inferSelect,
 export async function startLtiProvider(options: { config: Config; db: Database; tokens: TokenService }) {
   const { config, db, tokens } = options;
   const secure = config.publicUrl.startsWith('https://');
+  installAsyncPlatformKeys();
   provider.setup(config.ltiKey, { plugin: createLtiDatabasePlugin(db) }, {
     appRoute: ltiPaths.launch,
     loginRoute: ltiPaths.login,
     keysetRoute: ltiPaths.keys,
-    dynRegRoute: ltiPaths.register,
     // Launches arrive inside cross-site LMS iframes: cookies must be Secure; SameSite=None there.
     cookies: { secure, sameSite: secure ? 'None' : 'Lax' },
     devMode: false,
     tokenMaxAge,
     // ltijs's CORS reflects any origin with credentials; our pages need none of it.
     cors: false,
-    dynReg: {
-      url: `${config.publicUrl}/lti`,
-      name: config.toolName,
-      description: 'Remote proctoring for LMS quizzes: checks, lockdown, recording and flagged review.',
-      redirectUris: [],
-      autoActivate: false,
-      useDeepLinking: true,
-    },
+    // Dynamic Registration is ours (routes/registrations): only through an admin's one-time link.
     serverAddon: (app: import('express').Express) => {
       // ltijs has no `partitioned` cookie option; browsers need it for cookies in third-party iframes.
       if (!secure) return;

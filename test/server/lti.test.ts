@@ -1,6 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { IdToken } from 'ltijs';
-import { describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { createInvite } from '../../lti-server/lti/registration-invites.ts';
 import { launches, quizzes } from '../../models/schema.ts';
 import { ltiProvider } from '../../lti-server/lti/provider.ts';
 import { activatePlatform, listPlatforms } from '../../lti-server/lti/platforms.ts';
@@ -13,7 +17,8 @@ import { lmsTest } from '../support/fixtures.ts';
 let invigil: TestInvigil;
 let platform: TestPlatform;
 
-const test = lmsTest();
+// The test LMS runs on localhost: this deployment lets Dynamic Registration reach that one internal host.
+const test = lmsTest({ environment: { REGISTRATION_INTERNAL_HOSTS: 'localhost' } });
 // The file's Invigil and test LMS, from the fixtures, for every test below.
 test.beforeAll(({ lms }) => {
   ({ invigil, platform } = lms);
@@ -152,27 +157,80 @@ describe('LTI 1.3 launches through the test platform', () => {
 });
 
 describe('LTI Dynamic Registration', () => {
-  it('registers with a platform, stays inactive until an admin activates it, then launches', async () => {
+  const registrationUrl = (invite: string, openidConfiguration: string) =>
+    `${invigil.url}/lti/register?invite=${encodeURIComponent(invite)}&openid_configuration=${encodeURIComponent(openidConfiguration)}`;
+
+  it('registers through an admin\'s one-time link, off the event loop, and stays inactive until activated', async () => {
     const lms = await startTestPlatform({ contextId: 'course-dyn' });
+    const keygenSync = vi.spyOn(crypto, 'generateKeyPairSync');
     try {
+      const openid = `${lms.issuer}/.well-known/openid-configuration`;
+      // Without an invite, nothing is fetched and nothing registered.
       const browser = new HttpBrowser();
-      const page = await browser.request(`${invigil.url}/lti/register?openid_configuration=${encodeURIComponent(`${lms.issuer}/.well-known/openid-configuration`)}`);
+      const refused = await browser.request(`${invigil.url}/lti/register?openid_configuration=${encodeURIComponent(openid)}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('npm run platform -- invite');
+      expect(lms.tool).toBeUndefined();
+
+      const { token } = await createInvite(invigil.db, 1);
+      const page = await browser.request(registrationUrl(token, openid));
       expect(page.status).toBe(200);
-      expect(page.body).toContain('org.imsglobal.lti.close');
+      expect(page.body).toContain('registration-done');
+      expect(page.body).not.toMatch(/<script>[^<]/); // no inline script: the page's CSP allows none
       expect(lms.tool).toMatchObject({ loginUrl: `${invigil.url}/lti/login`, launchUrl: `${invigil.url}/lti`, jwksUrl: `${invigil.url}/lti/keys` });
       const registered = (await listPlatforms(ltiProvider)).find((p) => p.url === lms.issuer)!;
       expect(registered).toMatchObject({ clientId: lms.tool!.clientId, active: false });
+      // Its key pair was made without stalling every other request (ltijs makes it with generateKeyPairSync).
+      expect(keygenSync).not.toHaveBeenCalled();
+      const key = await (await ltiProvider.getPlatform(lms.issuer, lms.tool!.clientId) as unknown as { platformPublicKey(): Promise<string> }).platformPublicKey();
+      expect(key).toContain('BEGIN PUBLIC KEY');
+
+      // The link works once.
+      const again = await browser.request(registrationUrl(token, openid));
+      expect(again.status).toBe(403);
 
       const inactive = await launch(lms, { user: 't', role: 'instructor', message: 'deep_link' });
       expect(inactive.page.status).toBe(401);
       expect(inactive.page.body).toContain('not activated yet');
-
       await activatePlatform(ltiProvider, lms.issuer, lms.tool!.clientId);
       const active = await launch(lms, { user: 't', role: 'instructor', message: 'deep_link' });
       expect(active.page.status).toBe(200);
       expect(active.page.url).toContain('/app/deep-link');
     } finally {
+      keygenSync.mockRestore();
       await lms.close();
+    }
+  });
+
+  it('never fetches internal addresses it was not told to, and never echoes what a host answered', async () => {
+    const hits: string[] = [];
+    const internal = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('SECRET-METADATA aws_secret_access_key=abc');
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = internal.address() as AddressInfo;
+      const browser = new HttpBrowser();
+      // 127.0.0.1 is not among the hosts this deployment allows (REGISTRATION_INTERNAL_HOSTS=localhost).
+      for (const target of [`http://127.0.0.1:${port}/latest/meta-data`, `http://[::1]:${port}/`, `http://169.254.169.254/latest/meta-data`, 'file:///etc/passwd']) {
+        const { token } = await createInvite(invigil.db, 1);
+        const page = await browser.request(registrationUrl(token, target));
+        expect(page.status).toBe(400);
+        expect(page.body).not.toContain('SECRET');
+      }
+      expect(hits).toEqual([]);
+      // An allowed host that answers something else: the error names the step, not the body. The invite survives.
+      const { token } = await createInvite(invigil.db, 1);
+      const page = await browser.request(registrationUrl(token, `http://localhost:${port}/secret`));
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('did not answer with JSON');
+      expect(page.body).not.toContain('SECRET');
+      expect(hits).toEqual(['/secret']);
+      const retry = await browser.request(registrationUrl(token, `http://localhost:${port}/secret`));
+      expect(retry.status).toBe(400);
+    } finally {
+      await new Promise<void>((resolve) => internal.close(() => resolve()));
     }
   });
 });

@@ -24,6 +24,10 @@ describe('npm run platform', () => {
     expect((await cli('list')).stdout).toMatch(/inactive\s+https:\/\/moodle\.example\.edu/);
     expect((await cli('remove', '--url', 'https://moodle.example.edu', '--client-id', 'abc123')).stdout).toContain('Removed');
     expect((await cli('list')).stdout).toContain('No platforms registered.');
+    // A one-time Dynamic Registration link, with its expiry.
+    const invite = await cli('invite', '--hours', '2');
+    expect(invite.stdout).toMatch(/one use, until \d{4}-\d\d-\d\dT[\d:.]+Z/);
+    expect(invite.stdout).toMatch(/http:\/\/localhost:\d+\/lti\/register\?invite=[\w-]{32}\n/);
   }, 600_000);
 
   it('explains bad input without a stack trace', async () => {
@@ -37,5 +41,6 @@ describe('npm run platform', () => {
     expect(unknown.stderr).toContain('No platform registered with issuer https://nowhere.example and client id x.');
     for (const r of [missing, badUrl, unknown]) expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('invite', '--hours', 'soon')).stderr).toContain('--hours must be a number of hours');
   }, 600_000);
 });
