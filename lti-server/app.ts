@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './database.ts';
 import { errorHandler } from './http/errors.ts';
+import { frameAncestors, type FrameAncestors } from './http/frame-ancestors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createTokenService } from './http/tokens.ts';
 import type { Queue } from './jobs/queue.ts';
 import { ltiUrls, startLtiProvider } from './lti/provider.ts';
@@ -22,28 +24,22 @@ import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
 
-/**
- * Tool pages run only their own bundled scripts (no inline code: data comes in JSON islands) and load media only
- * from the bucket. They are framed by the LMS, so framing is not restricted, and forms post back to the LMS.
- */
-export function contentSecurityPolicy(mediaOrigin: string) {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
-    `img-src 'self' data: ${mediaOrigin}`, `media-src 'self' blob: ${mediaOrigin}`, "connect-src 'self'",
-  ].join('; ');
-}
-
 /** The extension API's largest body: a batch of events or flags. Chunks never pass through the server. */
 export const extensionBodyLimit = '64kb';
 
 export async function createApp(deps: { config: Config; db: Database; bucket: Bucket; queue: Queue }): Promise<Express> {
   const tokens = createTokenService(deps.config.appSecret);
-  const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens });
+  const framers = { current: undefined as FrameAncestors | undefined };
+  const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens, onLaunch: (origins) => framers.current?.remember(origins) });
+  const ancestors = frameAncestors({ db: deps.db, lti, configured: deps.config.frameAncestors });
+  framers.current = ancestors;
+  await ancestors.refresh();
   const context: RouteContext = { ...deps, tokens, lti };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https://'), mediaOrigin: deps.bucket.browserOrigin, frameAncestors: ancestors.list }));
 
   // The extension calls from its own origin (chrome-extension://, moz-extension://) with a bearer token, no cookies.
   const ext = express.Router();
@@ -69,13 +65,6 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   const pages = express.Router();
   // Hashed names: a file's content never changes under its name.
   pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
-  const policy = contentSecurityPolicy(deps.bucket.browserOrigin);
-  pages.use((_req, res, next) => {
-    res.setHeader('Referrer-Policy', 'no-referrer'); // sessions ride in page URLs
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', policy);
-    next();
-  });
   pages.use(quizPages(context), attemptPages(context), reviewPages(context), accommodationPages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));

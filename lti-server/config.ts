@@ -30,6 +30,8 @@ const envSchema = z.object({
   IDLE_FINALIZE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
   /** Host names Dynamic Registration may reach on internal addresses (an LMS on the campus network), comma-separated. */
   REGISTRATION_INTERNAL_HOSTS: z.string().default(''),
+  /** Origins that may frame the tool besides the registered LMSs (a portal), comma-separated. */
+  FRAME_ANCESTORS: z.string().default(''),
 });
 
 export type Config = {
@@ -61,6 +63,8 @@ export type Config = {
   idleFinalizeMs: number;
   /** Dynamic Registration never fetches internal addresses, except on these hosts an admin named. */
   registrationInternalHosts: string[];
+  /** Origins allowed to frame the tool pages besides the registered platforms' own. */
+  frameAncestors: string[];
 };
 
 export class ConfigError extends Error {}
@@ -96,6 +100,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (e.LTI_KEY && e.APP_SECRET && e.LTI_KEY === e.APP_SECRET) {
     problems.push('  APP_SECRET: must differ from LTI_KEY (ltijs accepts anything signed with its key)');
   }
+  for (const origin of e.FRAME_ANCESTORS.split(',').map((o) => o.trim()).filter(Boolean)) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) problems.push(`  FRAME_ANCESTORS: "${origin}" is not an origin (https://lms.example.edu, no path)`);
+  }
   if (problems.length) throw new ConfigError(`Invalid settings in the environment:\n${problems.join('\n')}`);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -125,6 +132,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
+    frameAncestors: e.FRAME_ANCESTORS.split(',').map((o) => o.trim()).filter(Boolean),
     registrationInternalHosts: e.REGISTRATION_INTERNAL_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
 }

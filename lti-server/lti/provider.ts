@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../database.ts';
 import { roleFromLti } from '../http/actors.ts';
 import { installAsyncPlatformKeys } from './platform-keys.ts';
+import { launchOrigins } from '../http/frame-ancestors.ts';
 import type { TokenService } from '../http/tokens.ts';
 import { errorPage } from '../pages/layout.ts';
 import { createLtiDatabasePlugin } from './database-plugin.ts';
@@ -67,7 +68,7 @@ async function quizForLaunch(db: Database, launch: typeof launches.$inferSelect,
   return quiz;
 }
 
-export async function startLtiProvider(options: { config: Config; db: Database; tokens: TokenService }) {
+export async function startLtiProvider(options: { config: Config; db: Database; tokens: TokenService; onLaunch?: (origins: string[]) => void }) {
   const { config, db, tokens } = options;
   const secure = config.publicUrl.startsWith('https://');
   installAsyncPlatformKeys();
@@ -101,6 +102,7 @@ export async function startLtiProvider(options: { config: Config; db: Database; 
 
   provider.onConnect(async (token, _req, res) => {
     const launch = await recordLaunch(db, token);
+    options.onLaunch?.(launchOrigins(token.iss, launch.token));
     const session = await tokens.appSession.sign(launch.id);
     const quiz = await quizForLaunch(db, launch, token.platformContext.custom);
     const q = `session=${encodeURIComponent(session)}`;
@@ -114,6 +116,7 @@ export async function startLtiProvider(options: { config: Config; db: Database; 
   });
   provider.onDeepLinking(async (token, _req, res) => {
     const launch = await recordLaunch(db, token);
+    options.onLaunch?.(launchOrigins(token.iss, launch.token));
     const session = await tokens.appSession.sign(launch.id);
     return res.redirect(`/app/deep-link?session=${encodeURIComponent(session)}`);
   });
