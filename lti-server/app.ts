@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './database.ts';
 import { errorHandler } from './http/errors.ts';
+import { createRateLimiter, floodGuard } from './http/rate-limit.ts';
 import { frameAncestors, type FrameAncestors } from './http/frame-ancestors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createTokenService } from './http/tokens.ts';
@@ -34,11 +35,13 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   const ancestors = frameAncestors({ db: deps.db, lti, configured: deps.config.frameAncestors });
   framers.current = ancestors;
   await ancestors.refresh();
-  const context: RouteContext = { ...deps, tokens, lti };
+  const context: RouteContext = { ...deps, tokens, lti, limiter: createRateLimiter(deps.db) };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Only a runaway client hits this: a campus behind one address sends far less (300 students: ~10,000 a minute).
+  app.use(['/ext', '/app', '/lti'], floodGuard({ windowMs: 60_000, max: 30_000 }));
   app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https://'), mediaOrigin: deps.bucket.browserOrigin, frameAncestors: ancestors.list }));
 
   // The extension calls from its own origin (chrome-extension://, moz-extension://) with a bearer token, no cookies.

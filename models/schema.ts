@@ -205,3 +205,10 @@ export const registrationInvites = pgTable('registration_invites', {
   usedAt: timestamp('used_at', { withTimezone: true }),
   platformIssuer: text('platform_issuer'),
 });
+
+/** Rate-limit counters shared by every server process: one row per principal, limit and window. */
+export const rateLimitWindows = pgTable('rate_limit_windows', {
+  key: text('key').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  hits: integer('hits').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.key, t.windowStart] })]);

@@ -34,6 +34,8 @@ export function errorHandler(format: 'json' | 'html'): ErrorRequestHandler {
     const http = known ?? new HttpError(500, 'internal_error', 'Something went wrong on our side. The error was logged.');
     if (!known) console.error(`[${req.method} ${req.originalUrl}]`, error);
     if (res.headersSent) return;
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     // Script calls from tool pages (JSON in or out) get JSON even under /app.
     if (format === 'json' || req.is('application/json') || req.path.endsWith('.json')) {
       res.status(http.status).json({ error: { code: http.code, message: http.message, details: http.details } });

@@ -1,8 +1,47 @@
-// A fixed-window limiter per client key. In memory: one instance's view, enough to stop a runaway client.
+// Rate limits. `principalLimit` counts per authenticated principal (a user, an attempt, an invite), after
+// authentication, in PostgreSQL, so every server process enforces one budget and nobody can spend someone else's.
+// `floodGuard` is a coarse per-address limit in memory, before authentication, sized for a campus behind one NAT.
 import type { Request, RequestHandler } from 'express';
+import { lt, sql } from 'drizzle-orm';
+import type { Database } from '../database.ts';
+import { rateLimitWindows } from '../../models/schema.ts';
+import type { Actor } from './actors.ts';
 import { HttpError } from './errors.ts';
 
-export function rateLimit(options: { windowMs: number; max: number; key?: (req: Request) => string }): RequestHandler {
+export type Limit = { name: string; max: number; windowMs: number };
+
+/** Whose budget a request spends. Anonymous requests share their address's. */
+export function principalOf(actor: Actor, req: Request): string {
+  switch (actor.kind) {
+    case 'lti': return `user:${actor.issuer}:${actor.userId}`;
+    case 'extension': return `attempt:${actor.attemptId}`;
+    case 'invite': return `invite:${actor.inviteId}`;
+    case 'anonymous': return `ip:${req.ip ?? 'unknown'}`;
+  }
+}
+
+const tooMany = (retryAfterSeconds: number) =>
+  Object.assign(new HttpError(429, 'rate_limited', 'Too many requests; slow down and retry.'), { retryAfterSeconds });
+
+export function createRateLimiter(db: Database) {
+  let calls = 0;
+  return {
+    /** Counts one request against `limit` for `principal`; over the limit is a 429 with Retry-After. */
+    async hit(principal: string, limit: Limit, now = Date.now()) {
+      const windowStart = new Date(now - (now % limit.windowMs));
+      const [row] = await db.insert(rateLimitWindows).values({ key: `${limit.name}:${principal}`, windowStart, hits: 1 })
+        .onConflictDoUpdate({ target: [rateLimitWindows.key, rateLimitWindows.windowStart], set: { hits: sql`${rateLimitWindows.hits} + 1` } })
+        .returning({ hits: rateLimitWindows.hits });
+      // Old windows go now and then, by whichever process gets there.
+      if (++calls % 500 === 0) await db.delete(rateLimitWindows).where(lt(rateLimitWindows.windowStart, new Date(now - 24 * 3_600_000)));
+      if (row.hits > limit.max) throw tooMany(Math.ceil((windowStart.getTime() + limit.windowMs - now) / 1000));
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** A per-address flood guard in memory (one process's view): generous, it only stops a runaway client. */
+export function floodGuard(options: { windowMs: number; max: number; key?: (req: Request) => string }): RequestHandler {
   const windows = new Map<string, { start: number; count: number }>();
   const keyOf = options.key ?? ((req: Request) => req.ip ?? 'unknown');
   const sweep = setInterval(() => {
@@ -21,7 +60,7 @@ export function rateLimit(options: { windowMs: number; max: number; key?: (req: 
     window.count += 1;
     if (window.count > options.max) {
       res.setHeader('Retry-After', String(Math.ceil((window.start + options.windowMs - now) / 1000)));
-      return next(new HttpError(429, 'rate_limited', 'Too many requests; slow down and retry.'));
+      return next(tooMany(Math.ceil((window.start + options.windowMs - now) / 1000)));
     }
     next();
   };

@@ -1,10 +1,11 @@
-// One route as a short, typed chain (the Outline pattern): rate limit → authenticate → validate (zod) → load →
-// authorize (policy, action) → handler. Each step adds to the context the next ones see, so `actor`, `input` and
+// One route as a short, typed chain (the Outline pattern): authenticate → rate limit (per principal) → validate (zod)
+// → load → authorize (policy, action) → handler. Each step adds to the context the next ones see, so `actor`, `input` and
 // `record` are typed in every handler, and an action its policy does not define is a compile error.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { Actor } from './actors.ts';
 import { badRequest, describeZodError, forbidden, notFound } from './errors.ts';
+import { principalOf, type Limit, type RateLimiter } from './rate-limit.ts';
 
 export type RequestContext = { req: Request; res: Response };
 /** A policy: per action, whether an actor may act on a record. Declare with `satisfies Policy<R>` to keep its actions. */
@@ -43,6 +44,14 @@ export class RouteBuilder<C extends object> {
   authenticate<X extends { actor: Actor }>(authenticator: (req: Request) => Promise<X> | X): RouteBuilder<C & X> {
     return this.next<C & X>(async (req, _res, context) => {
       Object.assign(context, await authenticator(req));
+    });
+  }
+
+  /** Counts the request against the authenticated principal's budget (shared by every server process). */
+  limit(limiter: RateLimiter, limit: Limit): RouteBuilder<C> {
+    return this.next<C>(async (req, _res, context) => {
+      if (!context.actor) throw new Error(`The ${this.method.toUpperCase()} ${this.path} route limits before it authenticates.`);
+      await limiter.hit(principalOf(context.actor as Actor, req), limit);
     });
   }
 

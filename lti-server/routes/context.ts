@@ -5,6 +5,7 @@ import type { Queue } from '../jobs/queue.ts';
 import type { Bucket } from '../storage/bucket.ts';
 import type { TokenService } from '../http/tokens.ts';
 import type { Provider } from 'ltijs';
+import type { RateLimiter } from '../http/rate-limit.ts';
 
 export type RouteContext = {
   config: Config;
@@ -13,4 +14,5 @@ export type RouteContext = {
   tokens: TokenService;
   queue: Queue;
   lti: Provider;
+  limiter: RateLimiter;
 };

@@ -6,7 +6,6 @@ import type { IdToken } from 'ltijs';
 import { accommodations, attempts, launches } from '../../../models/schema.ts';
 import type { LtiActor } from '../../http/actors.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { errorPage } from '../../pages/layout.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
@@ -17,11 +16,10 @@ import { accommodationsPage } from './views.ts';
 
 const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 
-export function accommodationPages({ db, tokens, lti }: RouteContext) {
+export function accommodationPages({ db, tokens, lti, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 60 });
-  const configure = (method: 'get' | 'post') => route(router, method, '/quizzes/:quizId/accommodations').use(limit)
-    .authenticate(launchSession(db, tokens)).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
+  const configure = (method: 'get' | 'post') => route(router, method, '/quizzes/:quizId/accommodations')
+    .authenticate(launchSession(db, tokens)).limit(limiter, { name: 'accommodations', max: 60, windowMs: 60_000 }).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
 
   async function roster(actor: LtiActor) {
     const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));

@@ -6,7 +6,6 @@ import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts } from '../../../models/schema.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, unauthorized } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { hashStartToken } from '../../http/tokens.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
@@ -20,10 +19,11 @@ import { findAttempt, loadAttempt } from './load.ts';
 import { createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
 import { extensionRemovedPage, takeQuizPage } from './views.ts';
 
-export function attemptPages({ db, tokens, config }: RouteContext) {
+export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 60 });
-  const student = (method: 'get' | 'post', path: string) => route(router, method, path).use(limit).authenticate(launchSession(db, tokens));
+  // Per student: a campus NAT puts hundreds of them behind one address.
+  const student = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db, tokens))
+    .limit(limiter, { name: 'student-pages', max: 60, windowMs: 60_000 });
 
   student('get', '/quizzes/:quizId/take').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(({ res, record: quiz, session }) => {
@@ -48,12 +48,12 @@ export function attemptPages({ db, tokens, config }: RouteContext) {
   return router;
 }
 
-export function attemptApi({ db, tokens, queue, config }: RouteContext) {
+export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext) {
   const router = Router();
   const authenticate = attemptBearer(tokens);
-  const perAttempt = (req: express.Request) => String(req.params.attemptId);
 
-  route(router, 'post', '/attempts/start').use(rateLimit({ windowMs: 60_000, max: 30 })).authenticate(anonymous).validate(startAttemptBody)
+  // The start token is the only credential: per address, generous enough for a whole exam room behind one NAT.
+  route(router, 'post', '/attempts/start').authenticate(anonymous).limit(limiter, { name: 'start', max: 1500, windowMs: 60_000 }).validate(startAttemptBody)
     .handle(async ({ res, input: { startToken } }) => {
     // Redeeming clears the hash in the same statement, so a token starts at most one extension.
     const removal = tokens.newRemovalKey();
@@ -67,7 +67,7 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
     res.status(201).json(presentStartedAttempt(attempt, await tokens.attempt.sign(attempt.id), await disabledFlagsFor(db, attempt.quizId, attempt.userId), removalUrl));
   });
 
-  route(router, 'post', '/attempts/:attemptId/heartbeat').use(rateLimit({ windowMs: 60_000, max: 120, key: perAttempt })).authenticate(authenticate)
+  route(router, 'post', '/attempts/:attemptId/heartbeat').authenticate(authenticate).limit(limiter, { name: 'heartbeat', max: 120, windowMs: 60_000 })
     .validate(heartbeatBody).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
     .handle(async ({ res, record: attempt, input: beat, attemptToken }) => {
     const expected = Buffer.from(await signHeartbeat(attemptToken, attempt.id, beat));
@@ -88,7 +88,7 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
 
   // Chrome opens this address when the extension is uninstalled (runtime.setUninstallURL): no token survives that,
   // so the attempt's removal key, issued at start, proves which attempt it was.
-  route(router, 'get', '/attempts/:attemptId/removed').use(rateLimit({ windowMs: 60_000, max: 10, key: perAttempt })).authenticate(anonymous)
+  route(router, 'get', '/attempts/:attemptId/removed').authenticate(anonymous).limit(limiter, { name: 'removed', max: 300, windowMs: 60_000 })
     .validate(removalQuery, 'query')
     .handle(async ({ req, res, input: { key } }) => {
     const attempt = await findAttempt(db, String(req.params.attemptId));
@@ -98,7 +98,7 @@ export function attemptApi({ db, tokens, queue, config }: RouteContext) {
     res.type('html').send(extensionRemovedPage());
   });
 
-  route(router, 'post', '/attempts/:attemptId/finish').use(rateLimit({ windowMs: 60_000, max: 30, key: perAttempt })).authenticate(authenticate)
+  route(router, 'post', '/attempts/:attemptId/finish').authenticate(authenticate).limit(limiter, { name: 'finish', max: 30, windowMs: 60_000 })
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'finish')
     .handle(async ({ res, record: attempt }) => {
     const [updated] = attempt.status === 'finished'

@@ -7,9 +7,9 @@ import { extensionRoute } from '../attempts/extension-route.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
-export function eventApi({ db, tokens }: RouteContext) {
+export function eventApi({ db, tokens, limiter }: RouteContext) {
   const router = Router();
-  extensionRoute(router, tokens, '/attempts/:attemptId/events', 600)
+  extensionRoute(router, { tokens, limiter }, '/attempts/:attemptId/events', 600)
     .validate(eventsBody)
     .load(loadAttempt(db), 'That attempt')
     .authorize(attemptPolicy, 'record')

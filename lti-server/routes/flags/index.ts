@@ -14,9 +14,9 @@ import type { RouteContext } from '../context.ts';
 
 const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 
-export function flagApi({ db, tokens, bucket }: RouteContext) {
+export function flagApi({ db, tokens, bucket, limiter }: RouteContext) {
   const router = Router();
-  extensionRoute(router, tokens, '/attempts/:attemptId/flags', 300)
+  extensionRoute(router, { tokens, limiter }, '/attempts/:attemptId/flags', 300)
     .validate(flagsBody)
     .load(loadAttempt(db), 'That attempt')
     .authorize(attemptPolicy, 'record')

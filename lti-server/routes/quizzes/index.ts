@@ -5,7 +5,6 @@ import { launches, quizzes } from '../../../models/schema.ts';
 import type { IdToken } from 'ltijs';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { badRequest } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { courseOf, coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
@@ -14,10 +13,9 @@ import { loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
 import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
-export function quizPages({ db, tokens, lti }: RouteContext) {
+export function quizPages({ db, tokens, lti, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 120 });
-  const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).use(limit).authenticate(launchSession(db, tokens));
+  const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db, tokens)).limit(limiter, { name: 'quiz-pages', max: 120, windowMs: 60_000 });
   const addQuiz = (method: 'get' | 'post') => instructor(method, '/deep-link')
     .load((_req, { actor }) => courseOf(actor), 'Your course').authorize(coursePolicy, 'addQuiz', 'Only instructors can add proctored quizzes.');
   const heading = 'Add a proctored quiz';

@@ -7,19 +7,18 @@ import { bandwidthProbeBytes, rungFor, rungs } from '../../../models/recording.t
 import { attemptEvents, attempts } from '../../../models/schema.ts';
 import { attemptBearer } from '../../http/authenticate.ts';
 import { HttpError } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
-export function bandwidthApi({ db, tokens }: RouteContext) {
+export function bandwidthApi({ db, tokens, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 10, key: (req) => String(req.params.attemptId) });
-  const recordingAttempt = () => route(router, 'post', '/attempts/:attemptId/bandwidth').use(limit).authenticate(attemptBearer(tokens));
+  const limit = { name: 'bandwidth', max: 10, windowMs: 60_000 };
+  const recordingAttempt = () => route(router, 'post', '/attempts/:attemptId/bandwidth').authenticate(attemptBearer(tokens)).limit(limiter, limit);
 
   // Read and dropped: only its transfer time matters, which the extension measures.
-  route(router, 'post', '/attempts/:attemptId/bandwidth-probe').use(limit).authenticate(attemptBearer(tokens))
+  route(router, 'post', '/attempts/:attemptId/bandwidth-probe').authenticate(attemptBearer(tokens)).limit(limiter, limit)
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
     .handle(async ({ req, res }) => {
     let bytes = 0;

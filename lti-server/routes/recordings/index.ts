@@ -6,18 +6,17 @@ import { chunkCompleteBody, chunkContentType, chunkUploadBody, type ChunkUploadR
 import { chunks } from '../../../models/schema.ts';
 import { attemptBearer } from '../../http/authenticate.ts';
 import { conflict } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { objectKeys, presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
 
-export function recordingApi({ db, tokens, bucket, queue }: RouteContext) {
+export function recordingApi({ db, tokens, bucket, queue, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 600, key: (req) => String(req.params.attemptId) });
+  const limit = { name: 'chunks', max: 600, windowMs: 60_000 };
 
-  route(router, 'post', '/attempts/:attemptId/chunks').use(limit).authenticate(attemptBearer(tokens)).validate(chunkUploadBody)
+  route(router, 'post', '/attempts/:attemptId/chunks').authenticate(attemptBearer(tokens)).limit(limiter, limit).validate(chunkUploadBody)
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
     .handle(async ({ res, record: attempt, input: chunk }) => {
     const objectKey = objectKeys.chunk(attempt.id, chunk.stream, chunk.segment, chunk.seq);
@@ -37,7 +36,7 @@ export function recordingApi({ db, tokens, bucket, queue }: RouteContext) {
   });
 
   // Confirming may come after the attempt finished: the outbox drains last.
-  route(router, 'post', '/attempts/:attemptId/chunks/complete').use(limit).authenticate(attemptBearer(tokens)).validate(chunkCompleteBody)
+  route(router, 'post', '/attempts/:attemptId/chunks/complete').authenticate(attemptBearer(tokens)).limit(limiter, limit).validate(chunkCompleteBody)
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'finish')
     .handle(async ({ res, record: attempt, input: ref }) => {
     const where = and(eq(chunks.attemptId, attempt.id), eq(chunks.stream, ref.stream), eq(chunks.segment, ref.segment), eq(chunks.seq, ref.seq));

@@ -5,7 +5,7 @@ import { page } from '../../pages/layout.ts';
 import { html } from '../../pages/html.ts';
 import type { InviteActor } from '../../http/actors.ts';
 import { badRequest, conflict, errorHandler, HttpError } from '../../http/errors.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
+import { floodGuard } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { registerDynamically, RegistrationError } from '../../lti/dynamic-registration.ts';
 import { claimInvite, findInvite, releaseInvite, useInvite } from '../../lti/registration-invites.ts';
@@ -16,7 +16,7 @@ export function registrationRoutes({ db, lti, config }: RouteContext) {
   const router = Router();
   const outbound = { allowedInternalHosts: config.registrationInternalHosts };
   // Registrations are rare and admin-initiated: a tight limit per address keeps probing slow.
-  const limit = rateLimit({ windowMs: 60_000, max: 10 });
+  const limit = floodGuard({ windowMs: 60_000, max: 10 });
   const invite = async (req: Request): Promise<{ actor: InviteActor }> => {
     const token = typeof req.query.invite === 'string' ? req.query.invite : '';
     const inviteId = token ? await findInvite(db, token) : undefined;

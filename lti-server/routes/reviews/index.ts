@@ -3,7 +3,6 @@ import { Router } from 'express';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { attemptEvents, attempts, flags, recordings } from '../../../models/schema.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
-import { rateLimit } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
@@ -17,10 +16,9 @@ import { attemptListPage, reviewPage } from './views.ts';
 /** Review links live a few minutes, like every presigned URL: the page fetches fresh ones when a link has expired. */
 const reviewUrlSeconds = presignSeconds;
 
-export function reviewPages({ db, tokens, bucket }: RouteContext) {
+export function reviewPages({ db, tokens, bucket, limiter }: RouteContext) {
   const router = Router();
-  const limit = rateLimit({ windowMs: 60_000, max: 300 });
-  const reviewer = (path: string) => route(router, 'get', path).use(limit).authenticate(launchSession(db, tokens));
+  const reviewer = (path: string) => route(router, 'get', path).authenticate(launchSession(db, tokens)).limit(limiter, { name: 'review-pages', max: 600, windowMs: 60_000 });
   const reviewAttempt = (path: string) => reviewer(path).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'review');
 
   reviewer('/quizzes/:quizId/attempts').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'review').handle(async ({ res, record: quiz, session }) => {
