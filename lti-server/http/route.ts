@@ -68,8 +68,9 @@ export class RouteBuilder<C extends object> {
    * An HTML form (urlencoded), parsed by a zod schema like a JSON body. An invalid form is answered by `invalid`,
    * which shows the form again with its problems (status 400).
    */
-  form<S extends z.ZodType<object>>(schema: S, invalid: (context: C & RequestContext, problems: Problem[]) => string | Promise<string>): RouteBuilder<C & { input: z.output<S> }> {
-    const parsed = this.next<C>(undefined, express.urlencoded({ extended: false, limit: '256kb' }));
+  form<S extends z.ZodType<object>>(schema: S, invalid: (context: C & RequestContext, problems: Problem[]) => string | Promise<string>,
+    size: { fields?: number; bytes?: string } = {}): RouteBuilder<C & { input: z.output<S> }> {
+    const parsed = this.next<C>(undefined, express.urlencoded({ extended: false, limit: size.bytes ?? '256kb', parameterLimit: size.fields ?? 1000 }));
     return parsed.next<C & { input: z.output<S> }>(async (req, res, context) => {
       const result = schema.safeParse(req.body ?? {});
       if (result.success) {

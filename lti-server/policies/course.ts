@@ -10,5 +10,6 @@ export function courseOf(actor: Actor): Course | undefined {
 }
 
 export const coursePolicy = {
-  addQuiz: (actor) => actor.kind === 'lti' && actor.role === 'instructor',
+  // Only inside a course: a quiz with no course would belong to the whole LMS deployment.
+  addQuiz: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
 } satisfies Policy<Course>;

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, like, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
+import { accommodations, attemptEvents, attempts, chunks, flags, recordings } from '../../models/schema.ts';
 import type { StartAttemptResponse } from '../../models/contracts.ts';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import { flagSilentAttempts } from '../../lti-server/integrity/tamper-evidence.ts';
@@ -90,6 +90,22 @@ describe('accommodations', () => {
     expect((await api(`/attempts/${ada.attemptId}/flags`, { flags: [hidden] }, ada.attemptToken)).body).toEqual({ accepted: 1, created: 0 });
     expect((await counts(ada.attemptId)).flags).toBe(0);
   });
+
+  it('saves the accommodations of a 2,000-student course in one form', async () => {
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const pageUrl = teacher.page.url.replace('/attempts?', '/accommodations?');
+    const form: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) {
+      form[`student:big-${i}`] = `Student ${i}`;
+      if (i % 2 === 0) form[`off:big-${i}`] = 'nobody';
+    }
+    const saved = await teacher.browser.request(pageUrl, { form });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toContain('Accommodations saved.');
+    const rows = await invigil.db.select().from(accommodations).where(like(accommodations.userId, 'big-%'));
+    expect(rows).toHaveLength(2000);
+    expect(rows.filter((r) => r.disabledFlags.includes('nobody'))).toHaveLength(1000);
+  }, 120_000);
 });
 
 describe('the extension API', () => {
@@ -332,6 +348,11 @@ describe('the extension API', () => {
       if (recording?.status === 'failed') throw new Error(recording.error ?? 'remux failed');
     }
     expect(recording).toMatchObject({ status: 'ready', stream: 'webcam' });
+    // A finish sent again (a retry, a second click) queues no second finalisation.
+    expect((await api(`/attempts/${attemptId}/finish`, {}, attemptToken)).body.status).toBe('finished');
+    expect((await api(`/attempts/${attemptId}/finish`, {}, attemptToken)).body.status).toBe('finished');
+    const jobs = await invigil.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'finalize-attempt' and data->>'attemptId' = ${attemptId}`);
+    expect((jobs.rows[0] as { n: number }).n).toBe(1);
     expect(recording!.durationMs).toBeGreaterThan(11_000);
     expect(recording!.durationMs).toBeLessThan(13_000);
     expect(recording!.startedAt!.getTime()).toBe(segmentStartedAt);

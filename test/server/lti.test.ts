@@ -44,10 +44,27 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(findAutoForm(page.body)?.action ?? '').not.toContain('deep-link-return');
   });
 
+  it('answers the quiz picker from an ordinary launch, or with no form, with a readable 400 and no quiz row', async () => {
+    const { resourceLinkId } = await deepLinkQuiz(platform);
+    const before = (await invigil.db.select().from(quizzes)).length;
+    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
+    const picker = `${invigil.url}/app/deep-link?session=${teacher.session}`;
+    const fromLink = await teacher.browser.request(picker, { form: quizSettingsForm });
+    expect(fromLink.status).toBe(400);
+    expect(fromLink.body).toContain('tool picker');
+    expect((await teacher.browser.request(picker)).status).toBe(400);
+    const deepLinking = new HttpBrowser();
+    const page = await deepLinking.follow(platform.launchUrl({ user: 'teacher-1', role: 'instructor', message: 'deep_link' }));
+    const empty = await deepLinking.request(page.url, { method: 'POST' });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toContain('aria-invalid="true"');
+    expect((await invigil.db.select().from(quizzes)).length).toBe(before);
+  });
+
   it('refuses the quiz picker to a learner, with a readable page', async () => {
     const { page } = await launch(platform, { user: 'student-1', role: 'learner', message: 'deep_link' });
     expect(page.status).toBe(403);
-    expect(page.body).toContain('Only instructors can add proctored quizzes.');
+    expect(page.body).toContain('Only instructors can add proctored quizzes, from inside a course.');
   });
 
   it('sends instructors to the attempt list and learners to the start page, binding the resource link', async () => {

@@ -1,9 +1,10 @@
 // Instructors turn flag types off for individual students. Students come from the course roster (LTI Names and
 // Role Provisioning) when the LMS offers it, and from the quiz's attempts.
 import { Router } from 'express';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { IdToken } from 'ltijs';
 import { accommodations, attempts, launches } from '../../../models/schema.ts';
+import { flagTypes } from '../../../models/flags.ts';
 import type { LtiActor } from '../../http/actors.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { route } from '../../http/route.ts';
@@ -15,6 +16,8 @@ import { accommodationsForm } from './schema.ts';
 import { accommodationsPage } from './views.ts';
 
 const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
+/** The most students one accommodations form saves. */
+const maxStudents = 5000;
 
 export function accommodationPages({ db, tokens, lti, limiter }: RouteContext) {
   const router = Router();
@@ -53,12 +56,15 @@ export function accommodationPages({ db, tokens, lti, limiter }: RouteContext) {
   });
 
   configure('post')
-    .form(accommodationsForm, (_context, problems) => errorPage(400, `The form could not be saved: ${problems.map((p) => p.message).join(' ')}`))
+    // A large course: one row per student (a name and a box per flag type), for up to maxStudents students.
+    .form(accommodationsForm, (_context, problems) => errorPage(400, `The form could not be saved: ${problems.map((p) => p.message).join(' ')}`),
+      { fields: maxStudents * (flagTypes.length + 1), bytes: '4mb' })
     .handle(async ({ res, actor, record: quiz, session, input: { rows } }) => {
     await db.transaction(async (tx) => {
-      for (const row of rows) {
-        await tx.insert(accommodations).values({ quizId: quiz.id, ...row, updatedBy: actor.userId })
-          .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: row.disabledFlags, updatedBy: actor.userId, updatedAt: new Date() } });
+      // In batches, one statement each: a course of thousands saves in a moment.
+      for (let i = 0; i < rows.length; i += 500) {
+        await tx.insert(accommodations).values(rows.slice(i, i + 500).map((row) => ({ quizId: quiz.id, ...row, updatedBy: actor.userId })))
+          .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: sql`excluded.disabled_flags`, updatedBy: actor.userId, updatedAt: new Date() } });
       }
     });
     res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?${sessionQuery(session)}&saved=1`);

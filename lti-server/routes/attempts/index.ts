@@ -1,7 +1,7 @@
 // A student starts an attempt on the tool page; the extension redeems the start token, keeps it alive, finishes it.
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts } from '../../../models/schema.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
@@ -101,11 +101,11 @@ export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext)
   route(router, 'post', '/attempts/:attemptId/finish').authenticate(authenticate).limit(limiter, { name: 'finish', max: 30, windowMs: 60_000 })
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'finish')
     .handle(async ({ res, record: attempt }) => {
-    const [updated] = attempt.status === 'finished'
-      ? [attempt]
-      : await db.update(attempts).set({ status: 'finished', finishedAt: new Date() }).where(eq(attempts.id, attempt.id)).returning();
-    await queue.finalizeAttempt(attempt.id);
-    res.json(presentAttemptState(updated));
+    // Only the call that finishes the attempt queues its finalisation: a retried or repeated finish queues nothing.
+    const [finished] = await db.update(attempts).set({ status: 'finished', finishedAt: new Date() })
+      .where(and(eq(attempts.id, attempt.id), ne(attempts.status, 'finished'))).returning();
+    if (finished) await queue.finalizeAttempt(attempt.id);
+    res.json(presentAttemptState(finished ?? attempt));
   });
   return router;
 }

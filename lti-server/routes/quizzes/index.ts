@@ -1,15 +1,14 @@
 // Instructors place a proctored quiz through Deep Linking and edit its settings later.
 import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { launches, quizzes } from '../../../models/schema.ts';
-import type { IdToken } from 'ltijs';
+import { quizzes } from '../../../models/schema.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
-import { badRequest } from '../../http/errors.ts';
 import { route } from '../../http/route.ts';
-import { courseOf, coursePolicy } from '../../policies/course.ts';
+import { coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
-import { loadQuiz } from './load.ts';
+import { deepLinkingRequest, loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
 import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
@@ -17,7 +16,8 @@ export function quizPages({ db, tokens, lti, limiter }: RouteContext) {
   const router = Router();
   const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db, tokens)).limit(limiter, { name: 'quiz-pages', max: 120, windowMs: 60_000 });
   const addQuiz = (method: 'get' | 'post') => instructor(method, '/deep-link')
-    .load((_req, { actor }) => courseOf(actor), 'Your course').authorize(coursePolicy, 'addQuiz', 'Only instructors can add proctored quizzes.');
+    .load((_req, { actor }) => deepLinkingRequest(db, actor), 'Your course')
+    .authorize(coursePolicy, 'addQuiz', 'Only instructors can add proctored quizzes, from inside a course.');
   const heading = 'Add a proctored quiz';
   const deepLinkAction = (session: string) => `/app/deep-link?${sessionQuery(session)}`;
 
@@ -27,24 +27,22 @@ export function quizPages({ db, tokens, lti, limiter }: RouteContext) {
 
   addQuiz('post')
     .form(quizForm, ({ req, session }, problems) => quizFormPage({ heading, action: deepLinkAction(session), quiz: draftOf(req.body), problems }))
-    .handle(async ({ res, actor, input }) => {
+    .handle(async ({ res, actor, input, record: request }) => {
       const { title, quizUrl, ...settings } = input;
-      const [quiz] = await db.insert(quizzes).values({
-        issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
-        title, quizUrl, settings, createdBy: actor.userId,
-      }).returning();
-      const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
+      // The signed answer first, the quiz row after: a failure leaves no quiz that no LMS links to.
+      const quizId = randomUUID();
       const item = {
         type: 'ltiResourceLink',
         title: `${title} (proctored)`,
         text: 'Start here: Invigil checks your setup and opens the quiz under proctoring.',
-        custom: { invigil_quiz: quiz.id },
+        custom: { invigil_quiz: quizId },
       };
-      const token = launch.token as unknown as IdToken;
-      const jwt = await lti.DeepLinking.createDeepLinkingMessage(token, [item], { message: `Proctoring enabled for ${title}.` });
-      const returnUrl = token.platformContext.deepLinkingSettings?.deep_link_return_url;
-      if (typeof returnUrl !== 'string') throw badRequest('This launch did not come from your LMS\'s Deep Linking: open Invigil from the tool picker again.');
-      res.type('html').send(deepLinkReturnPage(returnUrl, jwt, title));
+      const jwt = await lti.DeepLinking.createDeepLinkingMessage(request.token, [item], { message: `Proctoring enabled for ${title}.` });
+      await db.insert(quizzes).values({
+        id: quizId, issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
+        title, quizUrl, settings, createdBy: actor.userId,
+      });
+      res.type('html').send(deepLinkReturnPage(request.returnUrl, jwt, title));
     });
 
   const configure = (method: 'get' | 'post') => instructor(method, '/quizzes/:quizId/settings').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
