@@ -79,6 +79,16 @@ function localSecrets(dataDir: string): { ltiKey: string; appSecret: string } {
   return secrets;
 }
 
+/** The embedded S3's secret key, made once per data folder so presigned URLs survive a restart. */
+function embeddedS3Secret(dataDir: string): string {
+  const file = path.join(dataDir, 'embedded-s3-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(environment);
   if (!parsed.success) {
@@ -121,8 +131,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       publicEndpoint: e.S3_PUBLIC_ENDPOINT,
       region: e.S3_REGION,
       bucket: e.S3_BUCKET ?? 'invigil',
-      accessKeyId: e.S3_ACCESS_KEY_ID ?? 'S3RVER',
-      secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? 'S3RVER',
+      // The embedded S3 checks signatures with a secret of this install's own (never s3rver's well-known one).
+      accessKeyId: e.S3_ACCESS_KEY_ID ?? 'invigil-embedded',
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? embeddedS3Secret(dataDir),
       forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : Boolean(e.S3_ENDPOINT) || s3Embedded,
       serverSideEncryption: e.S3_SERVER_SIDE_ENCRYPTION === 'none' ? undefined : e.S3_SERVER_SIDE_ENCRYPTION,
       embeddedPort,

@@ -15,7 +15,7 @@ import { startEmbeddedS3 } from './storage/embedded-s3.ts';
 export async function startInvigil(config: Config) {
   const database = await openDatabase(config.database);
   const embeddedS3 = config.s3.embedded
-    ? await startEmbeddedS3({ directory: path.join(config.dataDir, 's3'), port: config.s3.embeddedPort })
+    ? await startEmbeddedS3({ directory: path.join(config.dataDir, 's3'), port: config.s3.embeddedPort, credentials: config.s3 })
     : undefined;
   const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
   await bucket.ensureExists();

@@ -352,7 +352,7 @@ describe('the extension API', () => {
     expect((await api(`/attempts/${attemptId}/finish`, {}, attemptToken)).body.status).toBe('finished');
     expect((await api(`/attempts/${attemptId}/finish`, {}, attemptToken)).body.status).toBe('finished');
     const jobs = await invigil.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'finalize-attempt' and data->>'attemptId' = ${attemptId}`);
-    expect((jobs.rows[0] as { n: number }).n).toBe(1);
+    expect((jobs as { rows: { n: number }[] }).rows[0].n).toBe(1);
     expect(recording!.durationMs).toBeGreaterThan(11_000);
     expect(recording!.durationMs).toBeLessThan(13_000);
     expect(recording!.startedAt!.getTime()).toBe(segmentStartedAt);
