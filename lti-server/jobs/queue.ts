@@ -7,11 +7,12 @@ import type { Bucket } from '../storage/bucket.ts';
 import { compactChunks, runChunks } from './compact-chunks.ts';
 import { remuxRecording } from './remux-recording.ts';
 import { applyRetention } from './retention.ts';
+import { housekeeping } from './housekeeping.ts';
 import type { StreamName } from '../../models/streams.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping' } as const;
 
 export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean }) {
   const { db, bucket } = options;
@@ -45,6 +46,10 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     });
     // Every night at 03:17 UTC; pg-boss keeps one schedule per name however many servers run.
     await boss.schedule(queues.retention, '17 3 * * *', {}, { tz: 'UTC' });
+    await boss.work(queues.housekeeping, async () => {
+      await housekeeping(db);
+    });
+    await boss.schedule(queues.housekeeping, '41 * * * *', {}, { tz: 'UTC' });
   }
 
   return {

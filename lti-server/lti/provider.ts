@@ -35,6 +35,20 @@ function rejected(status: number, message: string) {
   return (_req: Request, res: Response) => res.status(status).type('html').send(errorPage(status, message));
 }
 
+/**
+ * What of an id_token is kept: what later requests need (the course, the resource link, course roles, Deep Linking,
+ * the roster and grade services, where the LMS frames us from), not the student's e-mail or other profile claims.
+ */
+const keptContext = ['messageType', 'version', 'targetLinkUri', 'contextId', 'path', 'context', 'resource', 'roles', 'deepLinkingSettings', 'namesRoles', 'endpoint', 'launchPresentation'] as const;
+export function launchClaims(token: IdToken): Record<string, unknown> {
+  const context = token.platformContext as unknown as Record<string, unknown>;
+  const raw = token as unknown as Record<string, unknown>;
+  return JSON.parse(JSON.stringify({
+    iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, platformId: raw.platformId, user: token.user,
+    platformContext: Object.fromEntries(keptContext.filter((k) => k in context).map((k) => [k, context[k]])),
+  })) as Record<string, unknown>;
+}
+
 async function recordLaunch(db: Database, token: IdToken) {
   const context = token.platformContext;
   const [launch] = await db.insert(launches).values({
@@ -47,7 +61,7 @@ async function recordLaunch(db: Database, token: IdToken) {
     contextId: context.context?.id ?? null,
     resourceLinkId: context.resource?.id ?? null,
     messageType: context.messageType,
-    token: JSON.parse(JSON.stringify(token)) as Record<string, unknown>,
+    token: launchClaims(token),
   }).returning();
   return launch;
 }
