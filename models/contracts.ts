@@ -33,6 +33,9 @@ export const lockdownSetting = z.preprocess(
   lockdownSettingsSchema,
 );
 
+/** Attempts a student may start when the instructor sets nothing (a few retries after a lost connection). */
+export const defaultMaxAttempts = 3;
+
 export const quizSettingsSchema = z.object({
   /** How readily the detector flags: low raises fewer flags, high catches more. */
   sensitivity: z.enum(sensitivities).default('normal'),
@@ -51,6 +54,10 @@ export const quizSettingsSchema = z.object({
   policyText: z.string().trim().min(1).max(10_000),
   /** Days after an attempt ends before its recordings, chunks and evidence are deleted. */
   retentionDays: z.number().int().min(1).max(3650).default(30),
+  /** The LMS quiz's time limit, if it has one: it bounds what an attempt may upload. */
+  timeLimitMinutes: z.number().int().min(1).max(24 * 60).nullable().default(null),
+  /** Proctored attempts each student may start on this quiz. */
+  maxAttempts: z.number().int().min(1).max(100).default(defaultMaxAttempts),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

@@ -39,3 +39,25 @@ export function rungFor(kbps: number): RecordingRung {
 
 /** Bytes the extension uploads to measure the connection. */
 export const bandwidthProbeBytes = 256 * 1024;
+
+/** How long an attempt may record at most when its quiz gives no time limit: the attempt token's lifetime. */
+export const untimedAttemptMinutes = 8 * 60;
+
+/**
+ * What one attempt may upload, from its quiz's time limit and bitrates, with room for overtime, restarts and encoder
+ * overshoot: chunk numbers past these, or bytes past the total, are not a real attempt's.
+ */
+export function attemptQuota(settings: { webcamKbps: number; screenKbps: number; recordMicrophone: boolean; timeLimitMinutes?: number | null }) {
+  const minutes = (settings.timeLimitMinutes ?? untimedAttemptMinutes) * 1.25 + 15;
+  const seconds = minutes * 60;
+  const kbps = settings.webcamKbps + settings.screenKbps + (settings.recordMicrophone ? 64 : 0);
+  return {
+    minutes: Math.round(minutes),
+    /** Per segment: one chunk a timeslice for the whole attempt. */
+    maxSeq: Math.ceil((seconds * 1000) / timesliceMs),
+    /** A new segment per recorder restart: even one a minute is far beyond a real attempt's. */
+    maxSegment: Math.ceil(minutes) + 20,
+    /** Twice the bitrates over the whole time, plus 50 MB. */
+    maxBytes: Math.ceil((kbps * 1000 / 8) * seconds * 2 + 50 * 1024 * 1024),
+  };
+}

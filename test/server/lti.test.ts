@@ -31,7 +31,7 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(link.title).toBe('Midterm (proctored)');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.id, link.custom.invigil_quiz));
     expect(quiz).toMatchObject({ title: 'Midterm', quizUrl: quizSettingsForm.quizUrl, contextId: 'course-101' });
-    expect(quiz.settings).toEqual({ sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, webcamKbps: 300, screenKbps: 350, recordMicrophone: false, pauseOnStreamLoss: false, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'Stay in view. No phones.', retentionDays: 30 });
+    expect(quiz.settings).toEqual({ sensitivity: 'normal', sampleSeconds: 1, recordWebcam: true, recordScreen: true, webcamKbps: 300, screenKbps: 350, recordMicrophone: false, pauseOnStreamLoss: false, lockdown: { preset: 'closed_book', rules: [], allowedUrls: [], disableOtherExtensions: false }, policyText: 'Stay in view. No phones.', retentionDays: 30, timeLimitMinutes: null, maxAttempts: 50 });
   });
 
   it('refuses a deep-linked quiz with a bad address, re-showing the form with the problem', async () => {

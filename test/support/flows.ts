@@ -30,6 +30,8 @@ export async function startToolAndPlatform(environment: Record<string, string> =
 export const quizSettingsForm = {
   title: 'Midterm', quizUrl: 'http://localhost:9/mod/quiz/view.php?id=1', recordWebcam: 'on', recordScreen: 'on', lockdownPreset: 'closed_book',
   policyText: 'Stay in view. No phones.',
+  // Tests start many attempts as one student.
+  maxAttempts: '50',
 };
 
 /** An instructor adds a proctored quiz through Deep Linking; returns the platform's new resource link id. */

@@ -1,11 +1,12 @@
 // A student starts an attempt on the tool page; the extension redeems the start token, keeps it alive, finishes it.
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { readQuizSettings } from '../quizzes/settings.ts';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts } from '../../../models/schema.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
-import { conflict, unauthorized } from '../../http/errors.ts';
+import { conflict, HttpError, unauthorized } from '../../http/errors.ts';
 import { hashStartToken } from '../../http/tokens.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
@@ -34,6 +35,13 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   student('post', '/quizzes/:quizId/attempts').use(express.json({ limit: '4kb' })).validate(createAttemptBody)
     .load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(async ({ res, actor, record: quiz }) => {
+    // Attempts that started count; a start page opened and left does not.
+    const { maxAttempts } = readQuizSettings(quiz.settings);
+    const [{ started }] = await db.select({ started: count() }).from(attempts)
+      .where(and(eq(attempts.quizId, quiz.id), eq(attempts.userId, actor.userId), isNotNull(attempts.startedAt)));
+    if (started >= maxAttempts) {
+      throw new HttpError(409, 'attempts_used', `You have used all ${maxAttempts} proctored attempt${maxAttempts === 1 ? '' : 's'} this quiz allows. If you need another, ask your instructor.`);
+    }
     const start = tokens.newStartToken();
     const [attempt] = await db.insert(attempts).values({
       quizId: quiz.id,

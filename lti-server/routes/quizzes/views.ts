@@ -1,4 +1,4 @@
-import { defaultPolicyText } from '../../../models/contracts.ts';
+import { defaultMaxAttempts, defaultPolicyText } from '../../../models/contracts.ts';
 import { lockdownPresetLabels, lockdownPresets, lockdownRuleLabels, lockdownRuleNames, rulesFor } from '../../../models/lockdown.ts';
 import { readQuizSettings } from './settings.ts';
 import { defaultKbps, kbpsBounds } from '../../../models/recording.ts';
@@ -23,6 +23,14 @@ export function quizFormPage(options: { heading: string; action: string; quiz?: 
 ${hint ? html`<p class="muted" id="${name}-hint">${hint}</p>` : ''}
 <input type="${type}" id="${name}" name="${name}" value="${value ?? ''}" required
   aria-describedby="${[hint ? `${name}-hint` : '', problem ? `${name}-error` : ''].filter(Boolean).join(' ')}" ${problem ? html`aria-invalid="true"` : ''}>
+${problem ? html`<p class="notice error" id="${name}-error">${problem}</p>` : ''}`;
+  };
+  const numberField = (name: string, label: string, hint: string, value: number | string, bounds: { min: number; max: number }) => {
+    const problem = problemFor(name);
+    return html`<label for="${name}">${label}</label>
+<p class="muted" id="${name}-hint">${hint}</p>
+<input type="number" id="${name}" name="${name}" min="${bounds.min}" max="${bounds.max}" step="1" value="${String(value)}"
+  aria-describedby="${name}-hint${problem ? ` ${name}-error` : ''}" ${problem ? html`aria-invalid="true"` : ''}>
 ${problem ? html`<p class="notice error" id="${name}-error">${problem}</p>` : ''}`;
   };
   const box = (name: string, label: string, checked: boolean) =>
@@ -67,6 +75,8 @@ ${streamNames.map((stream) => ({ stream, name: `${stream}Kbps` as const })).map(
 <input type="number" id="${name}" name="${name}" min="${kbpsBounds.min}" max="${kbpsBounds.max}" step="10" value="${s?.[name] ?? defaultKbps[stream]}"
   aria-describedby="${name}-hint${problemFor(name) ? ` ${name}-error` : ''}" ${problemFor(name) ? html`aria-invalid="true"` : ''}>
 ${problemFor(name) ? html`<p class="notice error" id="${name}-error">${problemFor(name)}</p>` : ''}`)}
+${numberField('timeLimitMinutes', 'Time limit (minutes)', 'The LMS quiz\'s time limit, if it has one. It bounds how much one attempt may upload; leave it empty for an untimed quiz.', s?.timeLimitMinutes ?? '', { min: 1, max: 1440 })}
+${numberField('maxAttempts', 'Proctored attempts per student', 'How many times each student may start this quiz under proctoring (match the LMS quiz\'s own attempt limit).', s?.maxAttempts ?? defaultMaxAttempts, { min: 1, max: 100 })}
 <label for="retentionDays">Days to keep recordings</label>
 <p class="muted" id="retentionDays-hint">After this many days from the end of an attempt, its recordings, uploaded chunks and flag thumbnails are deleted from storage and a deletion receipt is kept. Flags and events stay.</p>
 <input type="number" id="retentionDays" name="retentionDays" min="1" max="3650" step="1" value="${s?.retentionDays ?? 30}"

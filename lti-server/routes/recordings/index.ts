@@ -1,16 +1,29 @@
 // Chunk uploads: the extension asks for a presigned PUT per chunk, uploads it, then confirms; the server checks the
 // object's size before it counts the chunk as kept.
 import { Router } from 'express';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { chunkCompleteBody, chunkContentType, chunkUploadBody, type ChunkUploadResponse } from '../../../models/contracts.ts';
 import { chunks } from '../../../models/schema.ts';
 import { attemptBearer } from '../../http/authenticate.ts';
-import { conflict } from '../../http/errors.ts';
+import { conflict, HttpError } from '../../http/errors.ts';
+import type { Database } from '../../database.ts';
+import { attemptQuota } from '../../../models/recording.ts';
+import { readQuizSettings } from '../quizzes/settings.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
 import { objectKeys, presignSeconds } from '../../storage/bucket.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import type { RouteContext } from '../context.ts';
+
+/** A chunk past what the quiz's time limit and bitrates allow one attempt is refused, saying which bound it broke. */
+async function withinQuota(db: Database, attempt: { id: string; quiz: { settings: unknown } }, chunk: { segment: number; seq: number; bytes: number }) {
+  const quota = attemptQuota(readQuizSettings(attempt.quiz.settings));
+  const over = (what: string) => new HttpError(413, 'quota_exceeded', `${what}: more than an attempt of this quiz (up to ${quota.minutes} minutes at its bitrates) can record.`);
+  if (chunk.seq > quota.maxSeq) throw over(`Chunk ${chunk.seq} of a segment`);
+  if (chunk.segment > quota.maxSegment) throw over(`Segment ${chunk.segment}`);
+  const [{ bytes }] = await db.select({ bytes: sql<number>`coalesce(sum(${chunks.bytes}), 0)::bigint` }).from(chunks).where(eq(chunks.attemptId, attempt.id));
+  if (Number(bytes) + chunk.bytes > quota.maxBytes) throw over(`${Math.round((Number(bytes) + chunk.bytes) / 1048576)} MB in all`);
+}
 
 export function recordingApi({ db, tokens, bucket, queue, limiter }: RouteContext) {
   const router = Router();
@@ -19,6 +32,7 @@ export function recordingApi({ db, tokens, bucket, queue, limiter }: RouteContex
   route(router, 'post', '/attempts/:attemptId/chunks').authenticate(attemptBearer(tokens)).limit(limiter, limit).validate(chunkUploadBody)
     .load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
     .handle(async ({ res, record: attempt, input: chunk }) => {
+    await withinQuota(db, attempt, chunk);
     const objectKey = objectKeys.chunk(attempt.id, chunk.stream, chunk.segment, chunk.seq);
     // Re-asking for the same chunk (a retry) is fine; a different body under the same number is not.
     const [row] = await db.insert(chunks).values({
