@@ -28,11 +28,19 @@ function fromFrameworkError(error: unknown): HttpError | undefined {
   return undefined;
 }
 
+/** A request's address for the log: its path and the names of its parameters, never their values (sessions, keys, codes). */
+export function redactedUrl(url: string) {
+  const [path, query] = url.split('?', 2);
+  if (!query) return path;
+  const names = [...new URLSearchParams(query).keys()];
+  return `${path}?${names.map((n) => `${encodeURIComponent(n)}=…`).join('&')}`;
+}
+
 export function errorHandler(format: 'json' | 'html'): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const known = error instanceof HttpError ? error : fromFrameworkError(error);
     const http = known ?? new HttpError(500, 'internal_error', 'Something went wrong on our side. The error was logged.');
-    if (!known) console.error(`[${req.method} ${req.originalUrl}]`, error);
+    if (!known) console.error(`[${req.method} ${redactedUrl(req.originalUrl)}]`, error);
     if (res.headersSent) return;
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));

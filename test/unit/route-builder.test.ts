@@ -5,7 +5,7 @@ import express, { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Actor } from '../../lti-server/http/actors.ts';
-import { errorHandler, unauthorized } from '../../lti-server/http/errors.ts';
+import { errorHandler, redactedUrl, unauthorized } from '../../lti-server/http/errors.ts';
 import { route, type Policy } from '../../lti-server/http/route.ts';
 
 type Note = { id: string; owner: string; text: string };
@@ -54,5 +54,13 @@ describe('the route chain', () => {
     expect((await post('/notes/nope', { suffix: '!' }, 'att-1'))).toMatchObject({ status: 404, body: { error: { message: 'That note was not found.' } } });
     expect((await post('/notes/n1', { suffix: '!' }, 'att-2')).status).toBe(403);
     expect(await post('/notes/n1', { suffix: '!' }, 'att-1')).toEqual({ status: 200, body: { text: 'hello!', attemptId: 'att-1' } });
+  });
+});
+
+describe('error logs', () => {
+  it('name a request\'s parameters, never their values', () => {
+    expect(redactedUrl('/app/quizzes/1/take?session=eyJhbGciOi.secret&saved=1')).toBe('/app/quizzes/1/take?session=…&saved=…');
+    expect(redactedUrl('/ext/attempts/1/removed?key=abc')).toBe('/ext/attempts/1/removed?key=…');
+    expect(redactedUrl('/healthz')).toBe('/healthz');
   });
 });
