@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'wxt';
+import { firefoxAddonId } from './models/extension-packages.ts';
 
 const require = createRequire(import.meta.url);
 // @vladmandic/human hides package.json behind "exports"; its main entry sits in dist/, beside models/.
@@ -37,7 +38,7 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? { browser_specific_settings: {
         // 140 (the ESR) is the first to read data_collection_permissions; Android needs 142.
-        gecko: { id: 'invigil@invigil.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+        gecko: { id: firefoxAddonId, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
         gecko_android: { strict_min_version: '142.0' },
       } }
       : {}),

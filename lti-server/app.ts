@@ -21,6 +21,7 @@ import { flagApi } from './routes/flags/index.ts';
 import { quizPages } from './routes/quizzes/index.ts';
 import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
+import { extensionPackages } from './routes/extension-packages/index.ts';
 import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
@@ -41,7 +42,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // Only a runaway client hits this: a campus behind one address sends far less (300 students: ~10,000 a minute).
-  app.use(['/ext', '/app', '/lti'], floodGuard({ windowMs: 60_000, max: 30_000 }));
+  app.use(['/ext', '/app', '/lti', '/extension'], floodGuard({ windowMs: 60_000, max: 30_000 }));
   app.use(securityHeaders({ https: deps.config.publicUrl.startsWith('https://'), mediaOrigin: deps.bucket.browserOrigin, frameAncestors: ancestors.list }));
 
   // The extension calls from its own origin (chrome-extension://, moz-extension://) with a bearer token, no cookies.
@@ -77,6 +78,8 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   app.use('/lti', registrationRoutes(context));
   app.use('/lti', lti.app);
 
+  app.use('/extension', extensionPackages(context));
+  app.use('/extension', errorHandler('html'));
   app.get('/', (_req, res) => {
     const urls = ltiUrls(deps.config.publicUrl);
     res.type('html').send(page('Invigil', html`<h1>Invigil</h1>

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -32,6 +33,8 @@ const envSchema = z.object({
   REGISTRATION_INTERNAL_HOSTS: z.string().default(''),
   /** Origins that may frame the tool besides the registered LMSs (a portal), comma-separated. */
   FRAME_ANCESTORS: z.string().default(''),
+  /** Where `npm run package` put the extension's packages, served under /extension. */
+  EXTENSION_PACKAGES_DIR: z.string().optional(),
 });
 
 export type Config = {
@@ -65,6 +68,7 @@ export type Config = {
   registrationInternalHosts: string[];
   /** Origins allowed to frame the tool pages besides the registered platforms' own. */
   frameAncestors: string[];
+  extensionPackagesDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -143,6 +147,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
+    extensionPackagesDir: path.resolve(e.EXTENSION_PACKAGES_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.output', 'packages')),
     frameAncestors: e.FRAME_ANCESTORS.split(',').map((o) => o.trim()).filter(Boolean),
     registrationInternalHosts: e.REGISTRATION_INTERNAL_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };

@@ -13,6 +13,8 @@ const check = byId<HTMLButtonElement>('check');
 const checkResult = byId('check-result');
 const missing = byId('extension-missing');
 const connect = byId<HTMLButtonElement>('connect');
+// The install page's section for this browser.
+byId<HTMLAnchorElement>('install-link').hash = /Firefox\//.test(navigator.userAgent) ? 'firefox' : 'chrome';
 
 /** How long to look for the extension before saying it is missing. */
 const extensionWaitMs = 4000;

@@ -78,6 +78,8 @@ describe('LTI 1.3 launches through the test platform', () => {
     expect(student.page.status).toBe(200);
     expect(student.page.url).toMatch(/\/take\?session=/);
     expect(student.page.body).toContain('Stay in view. No phones.');
+    // Without the extension, the page links to the install page (its browser's section is picked in the page).
+    expect(student.page.body).toContain('id="install-link" href="/extension"');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
     expect(quiz.title).toBe('Midterm');
 

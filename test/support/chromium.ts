@@ -15,13 +15,13 @@ export function requireChromium() {
 }
 export const chromeBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 
-export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[]; fakeDevice?: string }) {
+export async function launchChromium(options: { clip: string; userDataDir?: string; extraArgs?: string[]; otherExtensions?: string[]; fakeDevice?: string; extensionDir?: string }) {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'invigil-chromium-'));
   const browser: Browser = await puppeteer.launch({
     executablePath: requireChromium(),
     headless: true,
     pipe: true,
-    enableExtensions: [chromeBuild, ...(options.otherExtensions ?? [])],
+    enableExtensions: [options.extensionDir ?? chromeBuild, ...(options.otherExtensions ?? [])],
     userDataDir,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

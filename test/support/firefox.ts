@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { cleanupFailed } from './cleanup.ts';
+// IT's managed storage for Invigil is keyed by the add-on id.
+import { firefoxAddonId as addonId } from '../../models/extension-packages.ts';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxBuild = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/firefox-mv3');
@@ -17,8 +19,6 @@ if (!firefoxAvailable) {
   console.warn(`${message} Skipping the Firefox tests.`);
 }
 
-/** The Firefox add-on id (wxt.config.ts): IT's managed storage for Invigil is keyed by it. */
-const addonId = 'invigil@invigil.dev';
 
 /**
  * Firefox reads an extension's managed storage from a managed-storage manifest, as IT deploys one: here in a home
@@ -32,7 +32,7 @@ function homeWithPolicy(trustedOrigins: string[]) {
   return home;
 }
 
-export async function launchFirefox(options: { trustedOrigins: string[] }) {
+export async function launchFirefox(options: { trustedOrigins: string[]; extension?: string }) {
   const home = homeWithPolicy(options.trustedOrigins);
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -45,7 +45,8 @@ export async function launchFirefox(options: { trustedOrigins: string[] }) {
       'media.navigator.permission.disabled': true,
     },
   });
-  const extensionId = await browser.installExtension(firefoxBuild);
+  // The build folder, or a packaged .xpi.
+  const extensionId = await browser.installExtension(options.extension ?? firefoxBuild);
   return {
     browser, extensionId,
     async close() {

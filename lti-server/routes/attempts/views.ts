@@ -25,6 +25,7 @@ ${lockdownRules.length ? html`<details><summary>What the lockdown does during th
 <div id="extension-missing" hidden>
 <p>If Invigil is installed but has not been allowed on this site yet, press <strong>Allow Invigil on this site</strong> and choose <strong>Allow</strong> in the window that opens.</p>
 <button type="button" id="connect">Allow Invigil on this site</button>
+<p>Not installed yet? <a id="install-link" href="/extension" target="_blank" rel="noopener">Install the Invigil extension</a>, then reload this page.</p>
 </div>
 </section>
 <section aria-labelledby="camera-heading">
