@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureExtensionBuilt } from '../test/support/extension-build.ts';
 import { detectBenchmark } from './groups/detect.ts';
+import { faultsBenchmark } from './groups/faults.ts';
 import { recordingBenchmark } from './groups/recording.ts';
 import { serverBenchmark } from './groups/server.ts';
 
@@ -15,6 +16,7 @@ const groups: Record<string, Group> = {
   server: serverBenchmark,
   detect: detectBenchmark,
   recording: recordingBenchmark,
+  faults: faultsBenchmark,
 };
 
 /** The product's performance targets (README). A metric without one is reported for information. */
@@ -27,6 +29,11 @@ const targets: Record<string, { max?: number; below?: number; equals?: number }>
   'recording.remux_seconds_per_hour': { below: 5 },
   'review.seek_ms': { below: 500 },
   'recording.loss_chunks': { equals: 0 },
+  'faults.finished_share': { equals: 1 },
+  'faults.lost_events': { equals: 0 },
+  'faults.lost_flags': { equals: 0 },
+  'faults.lost_chunks': { equals: 0 },
+  'faults.unexplained_gaps': { equals: 0 },
 };
 
 const describeTarget = (t: (typeof targets)[string]) => (t.equals !== undefined ? `= ${t.equals}` : t.max !== undefined ? `≤ ${t.max}` : `< ${t.below}`);

@@ -12,13 +12,34 @@ import { describeMediaTools } from './media/ffmpeg.ts';
 import { createBucket } from './storage/bucket.ts';
 import { startEmbeddedS3 } from './storage/embedded-s3.ts';
 
+/**
+ * The bucket is checked (and made, if missing) at start, but an unreachable S3 does not stop the server from
+ * starting: attempts keep their chunks in the browser until it answers, so the check is retried until it passes.
+ */
+function ensureBucketSoon(bucket: ReturnType<typeof createBucket>) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = (delayMs: number) => {
+    bucket.ensureExists().then(() => {
+      if (delayMs > 0) console.log('[storage] the bucket answers again.');
+    }, (error: Error) => {
+      if (stopped) return;
+      console.warn(`[storage] the bucket did not answer (${error.name}: ${error.message}); uploads wait for it. Trying again in ${Math.round(Math.max(delayMs, 2000) / 1000)} s.`);
+      timer = setTimeout(() => attempt(Math.min(Math.max(delayMs * 2, 2000), 30_000)), Math.max(delayMs, 2000));
+      timer.unref();
+    });
+  };
+  attempt(0);
+  return { stop: () => { stopped = true; clearTimeout(timer); } };
+}
+
 export async function startInvigil(config: Config) {
   const database = await openDatabase(config.database);
   const embeddedS3 = config.s3.embedded
     ? await startEmbeddedS3({ directory: path.join(config.dataDir, 's3'), port: config.s3.embeddedPort, credentials: config.s3 })
     : undefined;
   const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
-  await bucket.ensureExists();
+  const storageCheck = ensureBucketSoon(bucket);
   const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions });
   const app = await createApp({ config, db: database.db, bucket, queue });
   const attemptWatch = watchRunningAttempts(database.db, queue, { heartbeatTimeoutMs: config.heartbeatTimeoutMs, idleFinalizeMs: config.idleFinalizeMs });
@@ -45,6 +66,7 @@ export async function startInvigil(config: Config) {
       };
       await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
       await step(() => attemptWatch.stop());
+      storageCheck.stop();
       await step(() => queue.stop());
       await step(() => bucket.destroy());
       await step(() => embeddedS3?.close());

@@ -49,7 +49,8 @@ function asServerUser(command: string, args: string[]) {
   return process.getuid?.() === 0 ? { command: 'runuser', args: ['-u', 'postgres', '--', command, ...args] } : { command, args };
 }
 
-async function startThrowaway() {
+/** A PostgreSQL server of its own in a temporary folder (tests that restart their database use one too). */
+export async function startThrowaway() {
   const dir = mkdtempSync(path.join(tmpdir(), 'invigil-pg-'));
   chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');
@@ -57,7 +58,7 @@ async function startThrowaway() {
   const init = asServerUser(postgresBin('initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   execFileSync(init.command, init.args, { stdio: 'ignore' });
   const start = asServerUser(postgresBin('postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200']);
-  const server = spawn(start.command, start.args, { stdio: 'ignore' });
+  let server = spawn(start.command, start.args, { stdio: 'ignore' });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   for (let i = 0; i < 300 && !(await answers(url)); i++) {
     if (server.exitCode !== null) throw new Error(`The throwaway PostgreSQL server exited (${server.exitCode}).`);
@@ -66,6 +67,17 @@ async function startThrowaway() {
   if (!(await answers(url))) throw new Error('The throwaway PostgreSQL server did not answer within a minute.');
   return {
     url,
+    /** Restarts the server as an administrator would (fast shutdown: connections are cut), on the same port. */
+    async restart() {
+      const stop = asServerUser(postgresBin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      execFileSync(stop.command, stop.args, { stdio: 'ignore', timeout: 90_000 });
+      server.unref();
+      const again = spawn(start.command, start.args, { stdio: 'ignore' });
+      again.unref();
+      for (let i = 0; i < 300 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 200));
+      if (!(await answers(url))) throw new Error('The PostgreSQL server did not come back within a minute.');
+      server = again;
+    },
     async stop() {
       // pg_ctl signals the server through its pid file: runuser, in between as root, does not pass signals on.
       const stop = asServerUser(postgresBin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
