@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './database.ts';
 import { errorHandler } from './http/errors.ts';
+import { sessionCodes } from './http/authenticate.ts';
 import { createRateLimiter, floodGuard } from './http/rate-limit.ts';
 import { frameAncestors, type FrameAncestors } from './http/frame-ancestors.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -69,6 +70,8 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   const pages = express.Router();
   // Hashed names: a file's content never changes under its name.
   pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  // The first page after a launch trades its one-time code for the course's session cookie.
+  pages.use(sessionCodes(deps.db, { secure: deps.config.publicUrl.startsWith('https://') }));
   pages.use(quizPages(context), attemptPages(context), reviewPages(context), accommodationPages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));

@@ -212,3 +212,24 @@ export const rateLimitWindows = pgTable('rate_limit_windows', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   hits: integer('hits').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.key, t.windowStart] })]);
+
+/**
+ * A tool page session: made by a launch, handed to the browser as a one-time code (60 s) that becomes an HttpOnly
+ * cookie, so no lasting secret rides in a URL. Bound to the launch's user, course and resource link; a newer launch
+ * of the same user in the same course ends it.
+ */
+export const appSessions = pgTable('app_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  launchId: uuid('launch_id').notNull().references(() => launches.id, { onDelete: 'cascade' }),
+  /** The course it belongs to, as a short hash: the cookie's name and the `c` parameter of the tool's links. */
+  scope: text('scope').notNull(),
+  userId: text('user_id').notNull(),
+  codeHash: text('code_hash').unique(),
+  codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }),
+  tokenHash: text('token_hash').unique(),
+  /** Sent back with every state-changing request (a form field or a header). */
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [index('app_sessions_scope_user_idx').on(t.scope, t.userId)]);

@@ -3,7 +3,7 @@
 import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
 import { byId, pageData } from './page-data.ts';
 
-type Config = { createUrl: string; apiBase: string };
+type Config = { createUrl: string; apiBase: string; csrf: string };
 const config = pageData<Config>('invigil-config');
 const status = byId('extension-status');
 const startStatus = byId('start-status');
@@ -103,7 +103,9 @@ check.addEventListener('click', () => {
 });
 
 async function createAttempt(): Promise<string> {
-  const response = await fetch(config.createUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ acknowledged: ack.checked }) });
+  const response = await fetch(config.createUrl, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': config.csrf }, body: JSON.stringify({ acknowledged: ack.checked }),
+  });
   const body = await response.json() as { startToken?: string; error?: { message?: string } };
   if (!response.ok || !body.startToken) throw new Error(body.error?.message ?? 'the server refused');
   return body.startToken;

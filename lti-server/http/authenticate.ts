@@ -1,30 +1,35 @@
-// Establishes res.locals.actor: from an app session (tool pages) or an attempt token (extension API).
-import type { Request } from 'express';
+// Who is asking: a tool page's session (a course cookie), or the extension's attempt token.
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
 import { eq } from 'drizzle-orm';
 import { launches } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import { roleFromLti, type AnonymousActor, type ExtensionActor, type LtiActor } from './actors.ts';
-import { unauthorized } from './errors.ts';
+import { forbidden, unauthorized } from './errors.ts';
+import { cookieName, findSession, redeemCode, sessionSeconds, type AppSession } from './sessions.ts';
 import type { TokenService } from './tokens.ts';
 
-/** Pages are opened inside LMS iframes and new windows where cookies are unreliable, so the session rides in the URL. */
-export function sessionFrom(req: { query: Record<string, unknown>; get(name: string): string | undefined }) {
-  const fromQuery = typeof req.query.session === 'string' ? req.query.session : undefined;
-  return fromQuery ?? req.get('x-invigil-session');
+/** The course scope a tool page's links carry (`c=`): not a secret, it names the course's session cookie. */
+export function sessionQuery(session: Pick<AppSession, 'scope'>) {
+  return `c=${session.scope}`;
 }
 
-/** The query string that keeps a page's session in the links and forms it renders. */
-export function sessionQuery(session: string) {
-  return `session=${encodeURIComponent(session)}`;
+/** The cookies a request carries, by name. */
+export function cookiesOf(req: Request): Record<string, string> {
+  return Object.fromEntries((req.get('cookie') ?? '').split(';').map((c) => c.trim().split('=')).filter(([k, v]) => k && v !== undefined)
+    .map(([k, ...v]) => [k, decodeURIComponent(v.join('='))]));
 }
 
-/** Tool pages: the app session names a launch; the actor is that launch's LTI user in its course. */
-export function launchSession(db: Database, tokens: TokenService) {
-  return async (req: Request): Promise<{ actor: LtiActor; session: string }> => {
-    const session = sessionFrom(req);
-    const launchId = session && await tokens.appSession.verify(session);
-    if (!session || !launchId) throw unauthorized('Your session has expired. Open Invigil again from your course.');
-    const [launch] = await db.select().from(launches).where(eq(launches.id, launchId));
+const scopeParam = (req: Request) => (typeof req.query.c === 'string' && /^[0-9a-f]{16}$/.test(req.query.c) ? req.query.c : undefined);
+
+/** Tool pages: the course's session cookie names a live session; the actor is its launch's LTI user in that course. */
+export function launchSession(db: Database) {
+  return async (req: Request): Promise<{ actor: LtiActor; session: AppSession }> => {
+    const scope = scopeParam(req);
+    const token = scope && cookiesOf(req)[cookieName(scope)];
+    const session = token ? await findSession(db, token) : undefined;
+    if (!session || session.scope !== scope) throw unauthorized('Your session has ended (it expired, or you opened Invigil again elsewhere). Open Invigil again from your course.');
+    const [launch] = await db.select().from(launches).where(eq(launches.id, session.launchId));
     if (!launch) throw unauthorized('Your session is no longer valid. Open Invigil again from your course.');
     const actor: LtiActor = {
       kind: 'lti',
@@ -38,6 +43,37 @@ export function launchSession(db: Database, tokens: TokenService) {
       contextId: launch.contextId,
     };
     return { actor, session };
+  };
+}
+
+/** A state-changing request from a tool page proves it came from one: the session's CSRF token, as a header or a field. */
+export function checkCsrf(req: Request, session: AppSession) {
+  if (req.method === 'GET' || req.method === 'HEAD') return;
+  const sent = req.get('x-csrf-token') ?? (req.body as { _csrf?: unknown } | undefined)?._csrf;
+  if (typeof sent !== 'string' || sent.length !== session.csrfToken.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrfToken))) {
+    throw forbidden('This page is out of date (or the request did not come from it). Reload the page and try again.');
+  }
+}
+
+/**
+ * The first page after a launch arrives with `?c=<scope>&code=<one-time code>`: the code becomes the course's
+ * session cookie and the browser is sent to the same address without it. A reload after that finds the cookie.
+ */
+export function sessionCodes(db: Database, options: { secure: boolean }): RequestHandler {
+  return async (req, res, next) => {
+    const scope = scopeParam(req);
+    const code = typeof req.query.code === 'string' ? req.query.code : undefined;
+    if (!scope || !code || req.method !== 'GET') return next();
+    const clean = new URL(req.originalUrl, 'http://tool.invalid');
+    clean.searchParams.delete('code');
+    const redeemed = await redeemCode(db, scope, code);
+    if (redeemed) {
+      const attributes = options.secure ? 'SameSite=None; Secure; Partitioned' : 'SameSite=Lax';
+      res.setHeader('Set-Cookie', `${cookieName(scope)}=${redeemed.token}; Path=/app; HttpOnly; Max-Age=${sessionSeconds}; ${attributes}`);
+    } else if (!cookiesOf(req)[cookieName(scope)]) {
+      return next(unauthorized('This link has expired or was used already. Open Invigil again from your course.'));
+    }
+    res.redirect(303, `${clean.pathname}${clean.search}`);
   };
 }
 

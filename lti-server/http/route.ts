@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { Actor } from './actors.ts';
 import { badRequest, describeZodError, forbidden, notFound } from './errors.ts';
 import { principalOf, type Limit, type RateLimiter } from './rate-limit.ts';
+import { checkCsrf } from './authenticate.ts';
+import type { AppSession } from './sessions.ts';
 
 export type RequestContext = { req: Request; res: Response };
 /** A policy: per action, whether an actor may act on a record. Declare with `satisfies Policy<R>` to keep its actions. */
@@ -107,6 +109,8 @@ export class RouteBuilder<C extends object> {
         await step(req, res, context);
         if (res.headersSent) return; // a step answered (an invalid form shown again)
       }
+      // A tool page's state-changing request carries its session's CSRF token (the body is parsed by now).
+      if (context.session) checkCsrf(req, context.session as AppSession);
       await handler({ ...(context as C), req, res });
     });
   }

@@ -6,13 +6,11 @@ export type TokenService = ReturnType<typeof createTokenService>;
 
 /** Lifetime of an extension's attempt token: longer than any exam, short enough to be useless later. */
 export const attemptTokenSeconds = 8 * 3600;
-export const appSessionSeconds = 4 * 3600;
 export const startTokenSeconds = 300;
 
 export function createTokenService(appSecret: string) {
   // One derived key per purpose, so a token of one kind is never accepted as another.
   const keyFor = (purpose: string) => createHmac('sha256', appSecret).update(`invigil:${purpose}`).digest();
-  const sessionKey = keyFor('app-session');
   const attemptKey = keyFor('attempt');
 
   async function sign(key: Uint8Array, audience: string, subject: string, seconds: number, claims: Record<string, unknown> = {}) {
@@ -29,10 +27,6 @@ export function createTokenService(appSecret: string) {
   }
 
   return {
-    appSession: {
-      sign: (launchId: string) => sign(sessionKey, 'invigil-app', launchId, appSessionSeconds),
-      verify: async (token: string) => (await verify(sessionKey, 'invigil-app', token))?.sub,
-    },
     attempt: {
       sign: (attemptId: string) => sign(attemptKey, 'invigil-extension', attemptId, attemptTokenSeconds),
       verify: async (token: string) => (await verify(attemptKey, 'invigil-extension', token))?.sub,

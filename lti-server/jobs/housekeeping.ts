@@ -2,7 +2,7 @@
 // expire them), launches past their use (a session lasts hours; a week covers any page still open), rate-limit
 // counters, and registration invites long expired. Safe to run on several servers at once.
 import { lt } from 'drizzle-orm';
-import { launches, rateLimitWindows, registrationInvites } from '../../models/schema.ts';
+import { appSessions, launches, rateLimitWindows, registrationInvites } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import { purgeExpiredLtiDocuments } from '../lti/database-plugin.ts';
 
@@ -13,6 +13,7 @@ export const launchRetentionDays = 7;
 export async function housekeeping(db: Database, now = new Date()) {
   await purgeExpiredLtiDocuments(db);
   const oldLaunches = await db.delete(launches).where(lt(launches.createdAt, new Date(now.getTime() - launchRetentionDays * dayMs))).returning({ id: launches.id });
+  await db.delete(appSessions).where(lt(appSessions.expiresAt, now));
   await db.delete(rateLimitWindows).where(lt(rateLimitWindows.windowStart, new Date(now.getTime() - dayMs)));
   await db.delete(registrationInvites).where(lt(registrationInvites.expiresAt, new Date(now.getTime() - 30 * dayMs)));
   return { launches: oldLaunches.length };

@@ -9,6 +9,7 @@ import type { Database } from '../database.ts';
 import { roleFromLti } from '../http/actors.ts';
 import { installAsyncPlatformKeys } from './platform-keys.ts';
 import { launchOrigins } from '../http/frame-ancestors.ts';
+import { startSession } from '../http/sessions.ts';
 import type { TokenService } from '../http/tokens.ts';
 import { errorPage } from '../pages/layout.ts';
 import { createLtiDatabasePlugin } from './database-plugin.ts';
@@ -49,6 +50,12 @@ export function launchClaims(token: IdToken): Record<string, unknown> {
   })) as Record<string, unknown>;
 }
 
+/** The redirect's query after a launch: the course scope and a one-time code for the session cookie (http/authenticate.ts). */
+async function sessionHandOff(db: Database, launch: typeof launches.$inferSelect) {
+  const { scope, code } = await startSession(db, launch);
+  return `c=${scope}&code=${encodeURIComponent(code)}`;
+}
+
 async function recordLaunch(db: Database, token: IdToken) {
   const context = token.platformContext;
   const [launch] = await db.insert(launches).values({
@@ -83,7 +90,7 @@ async function quizForLaunch(db: Database, launch: typeof launches.$inferSelect,
 }
 
 export async function startLtiProvider(options: { config: Config; db: Database; tokens: TokenService; onLaunch?: (origins: string[]) => void }) {
-  const { config, db, tokens } = options;
+  const { config, db } = options;
   const secure = config.publicUrl.startsWith('https://');
   installAsyncPlatformKeys();
   provider.setup(config.ltiKey, { plugin: createLtiDatabasePlugin(db) }, {
@@ -117,22 +124,19 @@ export async function startLtiProvider(options: { config: Config; db: Database; 
   provider.onConnect(async (token, _req, res) => {
     const launch = await recordLaunch(db, token);
     options.onLaunch?.(launchOrigins(token.iss, launch.token));
-    const session = await tokens.appSession.sign(launch.id);
     const quiz = await quizForLaunch(db, launch, token.platformContext.custom);
-    const q = `session=${encodeURIComponent(session)}`;
     if (!quiz) {
       return res.status(404).type('html').send(errorPage(404, roleFromLti(launch.roles) === 'instructor'
         ? 'This link is not set up as a proctored quiz yet. Add it again through "Proctored quiz" in your course\'s tool picker.'
         : 'This proctored quiz is not set up yet. Ask your instructor.'));
     }
     const path = roleFromLti(launch.roles) === 'instructor' ? `/app/quizzes/${quiz.id}/attempts` : `/app/quizzes/${quiz.id}/take`;
-    return res.redirect(`${path}?${q}`);
+    return res.redirect(`${path}?${await sessionHandOff(db, launch)}`);
   });
   provider.onDeepLinking(async (token, _req, res) => {
     const launch = await recordLaunch(db, token);
     options.onLaunch?.(launchOrigins(token.iss, launch.token));
-    const session = await tokens.appSession.sign(launch.id);
-    return res.redirect(`/app/deep-link?session=${encodeURIComponent(session)}`);
+    return res.redirect(`/app/deep-link?${await sessionHandOff(db, launch)}`);
   });
   provider.onInvalidToken(rejected(401, 'This launch could not be verified (its signature, audience, age, nonce or deployment was not accepted). Open the quiz again from your course; if it keeps happening, tell your LMS administrator.'));
   provider.onUnregisteredPlatform(rejected(400, 'This LMS is not registered with Invigil. An administrator must register it first.'));

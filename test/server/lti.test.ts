@@ -48,7 +48,7 @@ describe('LTI 1.3 launches through the test platform', () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const before = (await invigil.db.select().from(quizzes)).length;
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
-    const picker = `${invigil.url}/app/deep-link?session=${teacher.session}`;
+    const picker = `${invigil.url}/app/deep-link?c=${teacher.scope}`;
     const fromLink = await teacher.browser.request(picker, { form: quizSettingsForm });
     expect(fromLink.status).toBe(400);
     expect(fromLink.body).toContain('tool picker');
@@ -71,20 +71,20 @@ describe('LTI 1.3 launches through the test platform', () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
     expect(teacher.page.status).toBe(200);
-    expect(teacher.page.url).toMatch(/\/app\/quizzes\/[0-9a-f-]+\/attempts\?session=/);
+    expect(teacher.page.url).toMatch(/\/app\/quizzes\/[0-9a-f-]+\/attempts\?c=[0-9a-f]{16}$/);
     expect(teacher.page.body).toContain('No attempts yet');
 
     const student = await launch(platform, { user: 'student-1', name: 'Sam Student', role: 'learner', resource: resourceLinkId });
     expect(student.page.status).toBe(200);
-    expect(student.page.url).toMatch(/\/take\?session=/);
+    expect(student.page.url).toMatch(/\/take\?c=[0-9a-f]{16}$/);
     expect(student.page.body).toContain('Stay in view. No phones.');
     // Without the extension, the page links to the install page (its browser's section is picked in the page).
     expect(student.page.body).toContain('id="install-link" href="/extension"');
     const [quiz] = await invigil.db.select().from(quizzes).where(eq(quizzes.resourceLinkId, resourceLinkId));
     expect(quiz.title).toBe('Midterm');
 
-    // A learner cannot open instructor pages with their own session.
-    const attemptsUrl = teacher.page.url.replace(/session=.*/, `session=${student.session}`);
+    // A learner cannot open instructor pages with their own session (their browser's cookie for this course).
+    const attemptsUrl = teacher.page.url;
     const denied = await student.browser.request(attemptsUrl);
     expect(denied.status).toBe(403);
   });
@@ -97,8 +97,8 @@ describe('LTI 1.3 launches through the test platform', () => {
       user: 'student-9', role: 'learner', resource: resourceLinkId,
       extraRoles: `${lis}/institution/person#Instructor ${lis}/institution/person#Administrator`,
     });
-    expect(student.page.url).toMatch(/\/take\?session=/);
-    const attemptsUrl = teacher.page.url.replace(/session=.*/, `session=${student.session}`);
+    expect(student.page.url).toMatch(/\/take\?c=/);
+    const attemptsUrl = teacher.page.url;
     expect((await student.browser.request(attemptsUrl)).status).toBe(403);
     const picker = await launch(platform, { user: 'student-9', role: 'learner', message: 'deep_link', extraRoles: `${lis}/institution/person#Instructor` });
     expect(picker.page.status).toBe(403);
@@ -108,6 +108,11 @@ describe('LTI 1.3 launches through the test platform', () => {
     const { resourceLinkId } = await deepLinkQuiz(platform);
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
     const settingsUrl = teacher.page.url.replace('/attempts?', '/settings?');
+    // Another site cannot post the form in the teacher's name: the cookie goes along, the page's token does not.
+    const forged = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, title: 'Forged' }, csrf: false });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain('Reload the page and try again.');
+    await teacher.browser.request(settingsUrl); // the form page, as the teacher opens it
     const saved = await teacher.browser.request(settingsUrl, { form: { ...quizSettingsForm, title: 'Final', policyText: 'New policy', sensitivity: 'high' } });
     expect(saved.status).toBe(200);
     expect(saved.body).toContain('Settings saved.');

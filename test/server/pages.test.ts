@@ -48,7 +48,7 @@ describe('tool pages', () => {
     const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
     await expectStrictPage(invigil, teacher.page);
     for (const other of ['settings', 'accommodations']) await expectStrictPage(invigil, await teacher.browser.request(teacher.page.url.replace('/attempts?', `/${other}?`)));
-    const review = await teacher.browser.request(`${invigil.url}/app/attempts/${attemptId}/review?session=${teacher.session}`);
+    const review = await teacher.browser.request(`${invigil.url}/app/attempts/${attemptId}/review?c=${teacher.scope}`);
     expect(await expectStrictPage(invigil, review)).toBe(2);
   });
 

@@ -51,5 +51,6 @@ export async function deepLinkQuiz(platform: TestPlatform, form: Record<string, 
 export async function launch(platform: TestPlatform, params: Parameters<TestPlatform['launchUrl']>[0]) {
   const browser = new HttpBrowser();
   const page = await browser.follow(platform.launchUrl(params));
-  return { browser, page, session: new URL(page.url).searchParams.get('session') };
+  // The course scope the tool's links carry; the session itself is the browser's cookie.
+  return { browser, page, scope: new URL(page.url).searchParams.get('c') };
 }

@@ -19,6 +19,15 @@ export function findAutoForm(html: string) {
 
 export class HttpBrowser {
   private cookies = new Map<string, Map<string, string>>();
+  /** The CSRF token the last tool page carried (a form's `_csrf`, or the start page's config), sent as its scripts do. */
+  private csrf = new Map<string, string>();
+  /** Every address requested and every Set-Cookie received, in order. */
+  readonly history: { url: string; setCookie: string[] }[] = [];
+
+  private rememberCsrf(url: URL, body: string) {
+    const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? /"csrf":"([^"]+)"/.exec(body)?.[1];
+    if (token) this.csrf.set(url.origin, decode(token));
+  }
 
   private cookieHeader(url: URL) {
     const jar = this.cookies.get(url.hostname);
@@ -36,23 +45,29 @@ export class HttpBrowser {
     }
   }
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<PageResult> {
+  /** `csrf: false` sends a request as another site would make the browser send it: the cookie, but not the page's token. */
+  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; csrf?: false } = {}): Promise<PageResult> {
     let current = new URL(url);
     let method = init.method ?? (init.form || init.json ? 'POST' : 'GET');
     let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : init.json ? JSON.stringify(init.json) : undefined;
     let contentType = init.form ? 'application/x-www-form-urlencoded' : init.json ? 'application/json' : undefined;
     for (let hops = 0; hops < 20; hops++) {
       const headers: Record<string, string> = { cookie: this.cookieHeader(current) };
+      const csrf = this.csrf.get(current.origin);
+      if (method !== 'GET' && csrf && init.csrf !== false) headers['x-csrf-token'] = csrf;
       if (contentType) headers['content-type'] = contentType;
       const response = await fetch(current, { method, body, headers, redirect: 'manual' });
       this.store(current, response.headers);
+      this.history.push({ url: current.toString(), setCookie: response.headers.getSetCookie() });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         current = new URL(location, current);
         if (response.status !== 307 && response.status !== 308) { method = 'GET'; body = undefined; contentType = undefined; }
         continue;
       }
-      return { url: current.toString(), status: response.status, body: await response.text(), headers: response.headers };
+      const text = await response.text();
+      this.rememberCsrf(current, text);
+      return { url: current.toString(), status: response.status, body: text, headers: response.headers };
     }
     throw new Error(`Too many redirects from ${url}`);
   }

@@ -19,10 +19,10 @@ const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 /** The most students one accommodations form saves. */
 const maxStudents = 5000;
 
-export function accommodationPages({ db, tokens, lti, limiter }: RouteContext) {
+export function accommodationPages({ db, lti, limiter }: RouteContext) {
   const router = Router();
   const configure = (method: 'get' | 'post') => route(router, method, '/quizzes/:quizId/accommodations')
-    .authenticate(launchSession(db, tokens)).limit(limiter, { name: 'accommodations', max: 60, windowMs: 60_000 }).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
+    .authenticate(launchSession(db)).limit(limiter, { name: 'accommodations', max: 60, windowMs: 60_000 }).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
 
   async function roster(actor: LtiActor) {
     const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
@@ -49,6 +49,7 @@ export function accommodationPages({ db, tokens, lti, limiter }: RouteContext) {
     const q = sessionQuery(session);
     res.type('html').send(accommodationsPage(quiz, [...students.values()].sort((a, b) => a.name.localeCompare(b.name)), {
       action: `/app/quizzes/${quiz.id}/accommodations?${q}`,
+      csrf: session.csrfToken,
       back: `/app/quizzes/${quiz.id}/attempts?${q}`,
       saved: req.query.saved === '1',
       source: members ? 'the course roster from your LMS, and anyone who has attempted this quiz' : 'students who have attempted this quiz (your LMS does not share its roster with this tool)',

@@ -23,12 +23,12 @@ import { extensionRemovedPage, takeQuizPage } from './views.ts';
 export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   const router = Router();
   // Per student: a campus NAT puts hundreds of them behind one address.
-  const student = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db, tokens))
+  const student = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db))
     .limit(limiter, { name: 'student-pages', max: 60, windowMs: 60_000 });
 
   student('get', '/quizzes/:quizId/take').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(({ res, record: quiz, session }) => {
-      res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, apiBase: `${config.publicUrl}/ext` }));
+      res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext` }));
     });
 
   // Acknowledging the policy creates the attempt (with the time) and a single-use start token for the extension.

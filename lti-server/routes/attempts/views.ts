@@ -7,7 +7,7 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 type Quiz = typeof quizzes.$inferSelect;
 
 /** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
-export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: string }) {
+export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: string; csrf: string }) {
   const settings = readQuizSettings(quiz.settings);
   const lockdownRules = rulesFor(settings.lockdown);
   const rules = [

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { quizzes } from '../../../models/schema.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
+import type { AppSession } from '../../http/sessions.ts';
 import { route } from '../../http/route.ts';
 import { coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
@@ -12,21 +13,21 @@ import { deepLinkingRequest, loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
 import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
-export function quizPages({ db, tokens, lti, limiter }: RouteContext) {
+export function quizPages({ db, lti, limiter }: RouteContext) {
   const router = Router();
-  const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db, tokens)).limit(limiter, { name: 'quiz-pages', max: 120, windowMs: 60_000 });
+  const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db)).limit(limiter, { name: 'quiz-pages', max: 120, windowMs: 60_000 });
   const addQuiz = (method: 'get' | 'post') => instructor(method, '/deep-link')
     .load((_req, { actor }) => deepLinkingRequest(db, actor), 'Your course')
     .authorize(coursePolicy, 'addQuiz', 'Only instructors can add proctored quizzes, from inside a course.');
   const heading = 'Add a proctored quiz';
-  const deepLinkAction = (session: string) => `/app/deep-link?${sessionQuery(session)}`;
+  const deepLinkAction = (session: AppSession) => `/app/deep-link?${sessionQuery(session)}`;
 
   addQuiz('get').handle(({ res, session }) => {
-    res.type('html').send(quizFormPage({ heading, action: deepLinkAction(session) }));
+    res.type('html').send(quizFormPage({ heading, action: deepLinkAction(session), csrf: session.csrfToken }));
   });
 
   addQuiz('post')
-    .form(quizForm, ({ req, session }, problems) => quizFormPage({ heading, action: deepLinkAction(session), quiz: draftOf(req.body), problems }))
+    .form(quizForm, ({ req, session }, problems) => quizFormPage({ heading, action: deepLinkAction(session), csrf: session.csrfToken, quiz: draftOf(req.body), problems }))
     .handle(async ({ res, actor, input, record: request }) => {
       const { title, quizUrl, ...settings } = input;
       // The signed answer first, the quiz row after: a failure leaves no quiz that no LMS links to.
@@ -46,14 +47,14 @@ export function quizPages({ db, tokens, lti, limiter }: RouteContext) {
     });
 
   const configure = (method: 'get' | 'post') => instructor(method, '/quizzes/:quizId/settings').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
-  const settingsAction = (quizId: string, session: string) => `/app/quizzes/${quizId}/settings?${sessionQuery(session)}`;
+  const settingsAction = (quizId: string, session: AppSession) => `/app/quizzes/${quizId}/settings?${sessionQuery(session)}`;
 
   configure('get').handle(({ req, res, record: quiz, session }) => {
-    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), quiz, saved: req.query.saved === '1' }));
+    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, saved: req.query.saved === '1' }));
   });
 
   configure('post')
-    .form(quizForm, ({ record: quiz, session }, problems) => quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), quiz, problems }))
+    .form(quizForm, ({ record: quiz, session }, problems) => quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, problems }))
     .handle(async ({ res, record: quiz, session, input }) => {
       const { title, quizUrl, ...settings } = input;
       await db.update(quizzes).set({ title, quizUrl, settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));

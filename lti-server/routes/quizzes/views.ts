@@ -10,7 +10,7 @@ import { page } from '../../pages/layout.ts';
 type Quiz = typeof quizzes.$inferSelect;
 type Problem = { path: string; message: string };
 
-export function quizFormPage(options: { heading: string; action: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean }) {
+export function quizFormPage(options: { heading: string; action: string; csrf: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean }) {
   const { quiz, problems = [] } = options;
   const s = quiz?.settings ? readQuizSettings(quiz.settings) : undefined;
   const lockdown = s?.lockdown ?? { preset: 'closed_book' as const, rules: [], allowedUrls: [], disableOtherExtensions: false };
@@ -39,6 +39,7 @@ ${problem ? html`<p class="notice error" id="${name}-error">${problem}</p>` : ''
 ${problems.length ? html`<div class="notice error" role="alert">Please correct ${problems.length === 1 ? 'the field' : 'the fields'} marked below.</div>` : ''}
 ${options.saved ? html`<div class="notice ok" role="status">Settings saved.</div>` : ''}
 <form method="post" action="${options.action}" novalidate>
+<input type="hidden" name="_csrf" value="${options.csrf}">
 ${field('title', 'Title shown to students', 'text', quiz?.title)}
 ${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the quiz in your LMS and copy its address, e.g. https://moodle.example.edu/mod/quiz/view.php?id=42')}
 <fieldset><legend>Proctoring</legend>

@@ -16,9 +16,9 @@ import { attemptListPage, reviewPage } from './views.ts';
 /** Review links live a few minutes, like every presigned URL: the page fetches fresh ones when a link has expired. */
 const reviewUrlSeconds = presignSeconds;
 
-export function reviewPages({ db, tokens, bucket, limiter }: RouteContext) {
+export function reviewPages({ db, bucket, limiter }: RouteContext) {
   const router = Router();
-  const reviewer = (path: string) => route(router, 'get', path).authenticate(launchSession(db, tokens)).limit(limiter, { name: 'review-pages', max: 600, windowMs: 60_000 });
+  const reviewer = (path: string) => route(router, 'get', path).authenticate(launchSession(db)).limit(limiter, { name: 'review-pages', max: 600, windowMs: 60_000 });
   const reviewAttempt = (path: string) => reviewer(path).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'review');
 
   reviewer('/quizzes/:quizId/attempts').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'review').handle(async ({ res, record: quiz, session }) => {
