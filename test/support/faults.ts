@@ -24,7 +24,8 @@ import { makeLiveWebm, sha256, sliceIntoChunks } from './media.ts';
 export type FaultOptions = { attempts: number; s3OutageMs: number; log?: (line: string) => void };
 const heartbeatTimeoutSeconds = 3;
 
-async function startServer(env: Record<string, string>) {
+/** An Invigil server in a process of its own (as in production), resolved once it listens. */
+export async function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'lti-server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
