@@ -33,8 +33,22 @@ export const lockdownSetting = z.preprocess(
   lockdownSettingsSchema,
 );
 
-/** Attempts a student may start when the instructor sets nothing (a few retries after a lost connection). */
+/** Attempts a student may start when neither the instructor nor the LMS says (a few retries after a lost connection). */
 export const defaultMaxAttempts = 3;
+/** The most a quiz may allow, and what an LMS's "unlimited" becomes. */
+export const mostAttempts = 100;
+
+/**
+ * How many proctored attempts a student may start: the instructor's setting, else the LMS's own limit when the launch
+ * carries it (custom parameter `allowed_attempts`, e.g. Canvas's `$Canvas.assignment.allowedAttempts`; -1 is
+ * unlimited), else the default.
+ */
+export function attemptLimit(setting: number | null, lmsAllowed: unknown): number {
+  if (setting !== null) return setting;
+  const lms = typeof lmsAllowed === 'string' && /^-?\d+$/.test(lmsAllowed.trim()) ? Number(lmsAllowed) : typeof lmsAllowed === 'number' ? lmsAllowed : undefined;
+  if (lms === undefined || Number.isNaN(lms)) return defaultMaxAttempts;
+  return lms <= 0 ? mostAttempts : Math.min(lms, mostAttempts);
+}
 
 export const quizSettingsSchema = z.object({
   /** How readily the detector flags: low raises fewer flags, high catches more. */
@@ -56,8 +70,8 @@ export const quizSettingsSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).default(30),
   /** The LMS quiz's time limit, if it has one: it bounds what an attempt may upload. */
   timeLimitMinutes: z.number().int().min(1).max(24 * 60).nullable().default(null),
-  /** Proctored attempts each student may start on this quiz. */
-  maxAttempts: z.number().int().min(1).max(100).default(defaultMaxAttempts),
+  /** Proctored attempts each student may start on this quiz; null follows the LMS's own limit (attemptLimit). */
+  maxAttempts: z.number().int().min(1).max(100).nullable().default(null),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

@@ -46,7 +46,11 @@ export function launchClaims(token: IdToken): Record<string, unknown> {
   const raw = token as unknown as Record<string, unknown>;
   return JSON.parse(JSON.stringify({
     iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, platformId: raw.platformId, user: token.user,
-    platformContext: Object.fromEntries(keptContext.filter((k) => k in context).map((k) => [k, context[k]])),
+    platformContext: {
+      ...Object.fromEntries(keptContext.filter((k) => k in context).map((k) => [k, context[k]])),
+      // Of the custom parameters, only the LMS's attempt limit is used later (models/contracts.ts attemptLimit).
+      custom: { allowed_attempts: (context.custom as Record<string, unknown> | undefined)?.allowed_attempts },
+    },
   })) as Record<string, unknown>;
 }
 

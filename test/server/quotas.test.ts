@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest';
 import { attemptQuota } from '../../models/recording.ts';
 import type { StartAttemptResponse } from '../../models/contracts.ts';
-import { launch } from '../support/flows.ts';
+import { deepLinkQuiz, launch } from '../support/flows.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import type { TestInvigil } from '../support/invigil.ts';
 
@@ -50,5 +50,18 @@ describe('quotas', () => {
     const third = await student.browser.request(createUrl, { json: { acknowledged: true } });
     expect(third.status).toBe(409);
     expect(JSON.parse(third.body).error.message).toBe('You have used all 2 proctored attempts this quiz allows. If you need another, ask your instructor.');
+  });
+
+  test('without the instructor\'s number, the LMS\'s own limit from the launch applies', async ({ lms: { invigil, platform } }) => {
+    const { resourceLinkId } = await deepLinkQuiz(platform, { ...settings, maxAttempts: '', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=7` });
+    // As Canvas sends it with the custom field allowed_attempts=$Canvas.assignment.allowedAttempts.
+    platform.resourceLinks.get(resourceLinkId)!.custom.allowed_attempts = '1';
+    const student = await launch(platform, { user: 'student-lms-limit', role: 'learner', resource: resourceLinkId });
+    const createUrl = student.page.url.replace(/\/take\?/, '/attempts?');
+    const first = await student.browser.request(createUrl, { json: { acknowledged: true } });
+    expect((await api(invigil, '/attempts/start', { startToken: (JSON.parse(first.body) as { startToken: string }).startToken })).status).toBe(201);
+    const second = await student.browser.request(createUrl, { json: { acknowledged: true } });
+    expect(second.status).toBe(409);
+    expect(JSON.parse(second.body).error.message).toContain('all 1 proctored attempt this quiz allows');
   });
 });

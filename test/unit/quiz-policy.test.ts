@@ -31,3 +31,15 @@ describe('quiz and course policies', () => {
     expect(coursePolicy.addQuiz(actor(), { ...course, contextId: 'course-1' })).toBe(false);
   });
 });
+
+describe('attempts a student may start', () => {
+  test('the instructor\'s number, else the LMS\'s limit from the launch, else the default', async () => {
+    const { attemptLimit, defaultMaxAttempts, mostAttempts } = await import('../../models/contracts.ts');
+    expect(attemptLimit(5, '1')).toBe(5);
+    expect(attemptLimit(null, '2')).toBe(2);
+    expect(attemptLimit(null, '-1')).toBe(mostAttempts); // Canvas: unlimited
+    expect(attemptLimit(null, '1000')).toBe(mostAttempts);
+    expect(attemptLimit(null, '$Canvas.assignment.allowedAttempts')).toBe(defaultMaxAttempts); // not substituted
+    expect(attemptLimit(null, undefined)).toBe(defaultMaxAttempts);
+  });
+});

@@ -4,7 +4,8 @@ import express, { Router } from 'express';
 import { and, count, eq, gt, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
-import { attempts } from '../../../models/schema.ts';
+import { attempts, launches } from '../../../models/schema.ts';
+import { attemptLimit } from '../../../models/contracts.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, HttpError, unauthorized } from '../../http/errors.ts';
 import { hashStartToken } from '../../http/tokens.ts';
@@ -36,7 +37,9 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     .load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(async ({ res, actor, record: quiz }) => {
     // Attempts that started count; a start page opened and left does not.
-    const { maxAttempts } = readQuizSettings(quiz.settings);
+    const [launch] = await db.select({ token: launches.token }).from(launches).where(eq(launches.id, actor.launchId));
+    const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown } } | undefined)?.custom;
+    const maxAttempts = attemptLimit(readQuizSettings(quiz.settings).maxAttempts, custom?.allowed_attempts);
     const [{ started }] = await db.select({ started: count() }).from(attempts)
       .where(and(eq(attempts.quizId, quiz.id), eq(attempts.userId, actor.userId), isNotNull(attempts.startedAt)));
     if (started >= maxAttempts) {

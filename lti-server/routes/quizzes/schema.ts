@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultMaxAttempts, quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
+import { mostAttempts, quizSettingsSchema, sensitivities } from '../../../models/contracts.ts';
 import { lockdownSettingsSchema } from '../../../models/contracts.ts';
 import { lockdownPresets, lockdownRuleNames } from '../../../models/lockdown.ts';
 import { defaultKbps, kbpsBounds } from '../../../models/recording.ts';
@@ -29,7 +29,8 @@ export const quizForm = z.object({
   disableOtherExtensions: checkbox,
   timeLimitMinutes: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number({ error: 'Enter a number of minutes, or leave it empty' })
     .int('Enter whole minutes').min(1, 'At least 1 minute').max(24 * 60, 'At most 24 hours').nullable()),
-  maxAttempts: z.coerce.number({ error: 'Enter a number of attempts' }).int('Enter a whole number').min(1, 'Allow at least 1 attempt').max(100, 'At most 100 attempts').default(defaultMaxAttempts),
+  maxAttempts: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number({ error: 'Enter a number of attempts, or leave it empty' })
+    .int('Enter a whole number').min(1, 'Allow at least 1 attempt').max(mostAttempts, `At most ${mostAttempts} attempts`).nullable()),
   retentionDays: z.coerce.number({ error: 'Enter a number of days' }).int('Enter whole days').min(1, 'Keep recordings at least 1 day').max(3650, 'Keep recordings at most 10 years').default(30),
   policyText: quizSettingsSchema.shape.policyText,
 }).transform(({ lockdownPreset, lockdownRules, allowedUrls, disableOtherExtensions, ...rest }) => ({
