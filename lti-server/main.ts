@@ -91,7 +91,7 @@ async function main() {
     `  Launch (redirect) URL:       ${urls.launch}`,
     `  Deep Linking URL:            ${urls.deepLinking}`,
     `  Public keyset (JWKS) URL:    ${urls.keys}`,
-    `  Dynamic Registration URL:    ${urls.register}`,
+    "  Dynamic Registration:        a one-time link from `npm run platform -- invite`",
     '',
     'Or register a platform by hand: npm run platform -- add --help',
   ].join('\n'));
