@@ -23,6 +23,8 @@ import { quizPages } from './routes/quizzes/index.ts';
 import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
 import { extensionPackages } from './routes/extension-packages/index.ts';
+import { adminApi } from './routes/platforms/index.ts';
+import { adminKey } from './admin/running-server.ts';
 import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
@@ -81,6 +83,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   app.use('/lti', registrationRoutes(context));
   app.use('/lti', lti.app);
 
+  app.use('/admin/api', adminApi(context, adminKey(deps.config.dataDir, deps.config.adminKey).key));
   app.use('/extension', extensionPackages(context));
   app.use('/extension', errorHandler('html'));
   app.get('/', (_req, res) => {

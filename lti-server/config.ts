@@ -35,6 +35,8 @@ const envSchema = z.object({
   FRAME_ANCESTORS: z.string().default(''),
   /** Where `npm run package` put the extension's packages, served under /extension. */
   EXTENSION_PACKAGES_DIR: z.string().optional(),
+  /** The admin API's key; by default made on the first start and kept in DATA_DIR/admin-key. */
+  ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 
 export type Config = {
@@ -69,6 +71,8 @@ export type Config = {
   /** Origins allowed to frame the tool pages besides the registered platforms' own. */
   frameAncestors: string[];
   extensionPackagesDir: string;
+  /** Set only when given in the environment (else the data folder's, lti-server/admin/running-server.ts). */
+  adminKey?: string;
 };
 
 export class ConfigError extends Error {}
@@ -147,6 +151,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
+    adminKey: e.ADMIN_KEY,
     extensionPackagesDir: path.resolve(e.EXTENSION_PACKAGES_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.output', 'packages')),
     frameAncestors: e.FRAME_ANCESTORS.split(',').map((o) => o.trim()).filter(Boolean),
     registrationInternalHosts: e.REGISTRATION_INTERNAL_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),

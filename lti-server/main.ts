@@ -11,6 +11,7 @@ import { ltiUrls } from './lti/provider.ts';
 import { describeMediaTools } from './media/ffmpeg.ts';
 import { createBucket } from './storage/bucket.ts';
 import { startEmbeddedS3 } from './storage/embedded-s3.ts';
+import { adminKey, announceServer, withdrawServer } from './admin/running-server.ts';
 
 /**
  * The bucket is checked (and made, if missing) at start, but an unreachable S3 does not stop the server from
@@ -48,6 +49,8 @@ export async function startInvigil(config: Config) {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // The command line finds this server here and sends admin changes through it.
+  announceServer(config.dataDir, `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`);
   return {
     port,
     bucket,
@@ -64,6 +67,7 @@ export async function startInvigil(config: Config) {
           failures.push(error);
         }
       };
+      withdrawServer(config.dataDir);
       await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
       await step(() => attemptWatch.stop());
       storageCheck.stop();
@@ -78,6 +82,8 @@ export async function startInvigil(config: Config) {
 
 async function main() {
   const config = loadConfig();
+  // Before start: the key's first creation is the one moment it is printed.
+  const admin = adminKey(config.dataDir, config.adminKey);
   const running = await startInvigil(config);
   const urls = ltiUrls(config.publicUrl);
   console.log([
@@ -94,6 +100,7 @@ async function main() {
     "  Dynamic Registration:        a one-time link from `npm run platform -- invite`",
     '',
     'Or register a platform by hand: npm run platform -- add --help',
+    ...(admin.created ? ['', `Admin key (made now, kept in ${admin.file}; the command line uses it): ${admin.key}`] : []),
   ].join('\n'));
   const stop = () => {
     running.close().then(() => process.exit(0), (error: Error) => {

@@ -1,10 +1,11 @@
 // `npm run platform -- <add|list|remove|activate|deactivate> [options]`: manage the LMS platforms this tool trusts.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../database.ts';
 import { createTokenService } from '../http/tokens.ts';
 import { startLtiProvider } from '../lti/provider.ts';
-import { activatePlatform, addPlatform, listPlatforms, removePlatform } from '../lti/platforms.ts';
+import { activatePlatform, addPlatform, listPlatforms, platformInput, removePlatform, type PlatformInput } from '../lti/platforms.ts';
+import { adminKey, runningServer } from '../admin/running-server.ts';
 import { createInvite } from '../lti/registration-invites.ts';
 import { z } from 'zod';
 
@@ -43,38 +44,87 @@ async function main() {
     if (missing.length) throw new Error(`Missing ${missing.map((m) => `--${m}`).join(', ')}.\n\n${usage}`);
   };
   const config = loadConfig();
-  const database = await openDatabase(config.database);
+  const serverUrl = await runningServer(config.dataDir);
+  // With a server running, its process owns the database (PGlite is single-process): changes go through it.
+  const admin = serverUrl ? throughServer(serverUrl, adminKey(config.dataDir, config.adminKey).key) : await direct(config);
+  if (serverUrl) console.log(`(through the running server at ${serverUrl})`);
   try {
-    const lti = await startLtiProvider({ config, db: database.db, tokens: createTokenService(config.appSecret) });
     if (command === 'list') {
-      const platforms = await listPlatforms(lti);
+      const platforms = await admin.list();
       if (!platforms.length) console.log('No platforms registered.');
       for (const p of platforms) console.log(`${p.active ? 'active  ' : 'inactive'}  ${p.url}  client ${p.clientId}  (${p.name})`);
     } else if (command === 'invite') {
       const hours = z.coerce.number().positive().max(24 * 30).safeParse(values.hours ?? 24);
       if (!hours.success) throw new Error(`--hours must be a number of hours between 0 and 720, not "${values.hours}".`);
-      const { token, expiresAt } = await createInvite(database.db, hours.data);
-      console.log(`Dynamic Registration link (one use, until ${expiresAt.toISOString()}):\n${config.publicUrl}/lti/register?invite=${token}\n`
+      const { url, expiresAt } = await admin.invite(hours.data);
+      console.log(`Dynamic Registration link (one use, until ${expiresAt}):\n${url}\n`
         + 'Paste it as the tool URL in the LMS (Moodle: Site administration > Plugins > External tool > Manage tools; Canvas: Developer Keys > LTI Registration).');
     } else if (command === 'add') {
       needs('url', 'client-id', 'auth-endpoint', 'token-endpoint', 'jwks-url');
-      const p = await addPlatform(lti, {
+      const p = await admin.add({
         url: values.url!, clientId: values['client-id']!, name: values.name, authenticationEndpoint: values['auth-endpoint']!,
         accesstokenEndpoint: values['token-endpoint']!, jwksUrl: values['jwks-url']!,
       });
       console.log(`Registered ${p.url} (client ${p.clientId}).`);
     } else if (command === 'remove') {
       needs('url', 'client-id');
-      await removePlatform(lti, values.url!, values['client-id']!);
+      await admin.remove(values.url!, values['client-id']!);
       console.log(`Removed ${values.url} (client ${values['client-id']}).`);
     } else {
       needs('url', 'client-id');
-      const p = await activatePlatform(lti, values.url!, values['client-id']!, command === 'activate');
+      const p = await admin.setActive(values.url!, values['client-id']!, command === 'activate');
       console.log(`${p.url} (client ${p.clientId}) is now ${p.active ? 'active' : 'inactive'}.`);
     }
   } finally {
-    await database.close();
+    await admin.close();
   }
+}
+
+type PlatformRow = Awaited<ReturnType<typeof listPlatforms>>[number];
+type Admin = {
+  list(): Promise<PlatformRow[]>;
+  invite(hours: number): Promise<{ url: string; expiresAt: string }>;
+  add(input: PlatformInput): Promise<PlatformRow>;
+  remove(url: string, clientId: string): Promise<void>;
+  setActive(url: string, clientId: string, active: boolean): Promise<PlatformRow>;
+  close(): Promise<void>;
+};
+
+/** The running server's admin API (routes/platforms). */
+function throughServer(serverUrl: string, key: string): Admin {
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${serverUrl}/admin/api${path}`, {
+      method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    });
+    const data = await response.json() as T & { error?: { message: string; details?: { message: string }[] } };
+    if (!response.ok) throw new Error([data.error?.message, ...(data.error?.details ?? []).map((d) => d.message)].filter(Boolean).join(' ') || `HTTP ${response.status}`);
+    return data;
+  };
+  return {
+    list: async () => (await call<{ platforms: PlatformRow[] }>('GET', '/platforms')).platforms,
+    invite: (hours) => call('POST', '/invites', { hours }),
+    add: (input) => call('POST', '/platforms', platformInput.parse(input)),
+    remove: async (url, clientId) => { await call('POST', '/platforms/remove', { url, clientId }); },
+    setActive: (url, clientId, active) => call('POST', '/platforms/state', { url, clientId, active }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** No server runs: the command line opens the database itself. */
+async function direct(config: Config): Promise<Admin> {
+  const database = await openDatabase(config.database);
+  const lti = await startLtiProvider({ config, db: database.db, tokens: createTokenService(config.appSecret) });
+  return {
+    list: () => listPlatforms(lti),
+    invite: async (hours) => {
+      const { token, expiresAt } = await createInvite(database.db, hours);
+      return { url: `${config.publicUrl}/lti/register?invite=${token}`, expiresAt: expiresAt.toISOString() };
+    },
+    add: (input) => addPlatform(lti, input),
+    remove: (url, clientId) => removePlatform(lti, url, clientId),
+    setActive: (url, clientId, active) => activatePlatform(lti, url, clientId, active),
+    close: () => database.close(),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,9 @@ export type ExtensionActor = { kind: 'extension'; attemptId: string };
 export type AnonymousActor = { kind: 'anonymous' };
 /** An LMS registering through an admin's one-time Dynamic Registration link. */
 export type InviteActor = { kind: 'invite'; inviteId: string };
-export type Actor = LtiActor | ExtensionActor | AnonymousActor | InviteActor;
+/** The install's administrator, with the admin key (the command line, through the running server). */
+export type AdminActor = { kind: 'admin' };
+export type Actor = LtiActor | ExtensionActor | AnonymousActor | InviteActor | AdminActor;
 
 const lis = 'http://purl.imsglobal.org/vocab/lis/v2';
 

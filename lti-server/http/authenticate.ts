@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import { eq } from 'drizzle-orm';
 import { launches } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
-import { roleFromLti, type AnonymousActor, type ExtensionActor, type LtiActor } from './actors.ts';
+import { roleFromLti, type AdminActor, type AnonymousActor, type ExtensionActor, type LtiActor } from './actors.ts';
 import { forbidden, unauthorized } from './errors.ts';
 import { cookieName, findSession, redeemCode, sessionSeconds, type AppSession } from './sessions.ts';
 import type { TokenService } from './tokens.ts';
@@ -85,6 +85,15 @@ export function attemptBearer(tokens: TokenService) {
     const attemptId = match && await tokens.attempt.verify(match[1]);
     if (!match || !attemptId) throw unauthorized('The attempt token is missing, invalid or expired.');
     return { actor: { kind: 'extension', attemptId }, attemptToken: match[1] };
+  };
+}
+
+/** The admin API: the install's admin key as a bearer token. */
+export function adminBearer(key: string) {
+  return (req: Request): { actor: AdminActor } => {
+    const sent = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    if (sent.length !== key.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(key))) throw unauthorized('The admin key is missing or wrong.');
+    return { actor: { kind: 'admin' } };
   };
 }
 

@@ -17,6 +17,7 @@ export function principalOf(actor: Actor, req: Request): string {
     case 'extension': return `attempt:${actor.attemptId}`;
     case 'invite': return `invite:${actor.inviteId}`;
     case 'anonymous': return `ip:${req.ip ?? 'unknown'}`;
+    case 'admin': return 'admin';
   }
 }
 

@@ -1,6 +1,7 @@
 // Registering LMS platforms by hand (the CLI) and activating dynamically registered ones.
 import type { Platform, PlatformConfig, Provider } from 'ltijs';
 import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
 
 export const platformInput = z.object({
   url: z.url({ error: 'the platform issuer must be a URL' }),
@@ -33,7 +34,7 @@ export async function addPlatform(lti: Provider, input: PlatformInput) {
 
 async function findPlatform(lti: Provider, url: string, clientId: string) {
   const platform = await lti.getPlatform(url, clientId);
-  if (!platform || Array.isArray(platform)) throw new Error(`No platform registered with issuer ${url} and client id ${clientId}.`);
+  if (!platform || Array.isArray(platform)) throw new HttpError(404, 'not_found', `No platform registered with issuer ${url} and client id ${clientId}.`);
   return platform;
 }
 

@@ -1,0 +1,33 @@
+// /admin/api: the LMS platforms this install trusts, and registration invites, changed through the running server
+// (the command line uses it when a server runs), so a change takes effect at once and is stored by the one process
+// that owns the database.
+import express, { Router } from 'express';
+import { adminBearer } from '../../http/authenticate.ts';
+import { errorHandler } from '../../http/errors.ts';
+import { route } from '../../http/route.ts';
+import { activatePlatform, addPlatform, listPlatforms, removePlatform } from '../../lti/platforms.ts';
+import { createInvite } from '../../lti/registration-invites.ts';
+import { installPolicy } from '../../policies/install.ts';
+import type { RouteContext } from '../context.ts';
+import { addPlatformBody, inviteBody, platformRef, platformStateBody } from './schema.ts';
+
+export function adminApi({ db, lti, config, limiter }: RouteContext, key: string) {
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+  const admin = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(adminBearer(key))
+    .limit(limiter, { name: 'admin', max: 120, windowMs: 60_000 }).load(() => ({ dataDir: config.dataDir }), 'The install').authorize(installPolicy, 'manage');
+
+  admin('get', '/platforms').handle(async ({ res }) => res.json({ platforms: await listPlatforms(lti) }));
+  admin('post', '/platforms').validate(addPlatformBody).handle(async ({ res, input }) => res.status(201).json(await addPlatform(lti, input)));
+  admin('post', '/platforms/state').validate(platformStateBody).handle(async ({ res, input }) => res.json(await activatePlatform(lti, input.url, input.clientId, input.active)));
+  admin('post', '/platforms/remove').validate(platformRef).handle(async ({ res, input }) => {
+    await removePlatform(lti, input.url, input.clientId);
+    res.json({ removed: true });
+  });
+  admin('post', '/invites').validate(inviteBody).handle(async ({ res, input }) => {
+    const invite = await createInvite(db, input.hours);
+    res.status(201).json({ url: `${config.publicUrl}/lti/register?invite=${invite.token}`, expiresAt: invite.expiresAt.toISOString() });
+  });
+  router.use(errorHandler('json'));
+  return router;
+}
