@@ -29,6 +29,8 @@ type Run = {
   attempt: ActiveAttempt; api: AttemptApi; events: EventQueue; lockdown: Lockdown; lostStreams: Map<StreamName, LostStream>;
   /** Settles once the attempt's signal aborted and every lock (quiz pages, rules' leftovers) was lifted. */
   released: Promise<void>;
+  /** The quiz tab has been on an attempt page of the LMS (so a later landing on the front page may mean "submitted"). */
+  attemptSeen: boolean;
 };
 
 const quizPages = serveQuizPages(() => {
@@ -57,7 +59,7 @@ async function lockDown(attempt: ActiveAttempt, signal: AbortSignal): Promise<Ru
   const events = createEventQueue(api);
   const stopRecordingFailures = recordFailuresWith((where, message) => events.report('extension_error', { where, message, summary: `The extension could not finish ${where}: ${message}` }));
   const lockdown = await startLockdown({
-    quizTabId: attempt.quizTabId!, quizUrl: attempt.quizUrl, settings: attempt.settings, report: events.report,
+    quizTabId: attempt.quizTabId!, quizUrl: attempt.quizUrl, toolOrigin: new URL(attempt.apiBase).origin, settings: attempt.settings, report: events.report,
     flag: (flag) => reportFlag(api, flag),
   });
   const released = new Promise<void>((resolve) => signal.addEventListener('abort', () => {
@@ -65,7 +67,7 @@ async function lockDown(attempt: ActiveAttempt, signal: AbortSignal): Promise<Ru
     stopRecordingFailures();
     resolve(quizPages.release().then(releaseLeftovers).catch(failed('releasing the lockdown')));
   }, { once: true }));
-  const run: Run = { attempt, api, events, lockdown, lostStreams: new Map(), released };
+  const run: Run = { attempt, api, events, lockdown, lostStreams: new Map(), released, attemptSeen: false };
   startTamperEvidence(signal, attempt, api, () => void machine.endLocally('the server says the attempt is no longer running').catch(failed('ending the attempt locally')));
   if (signal.aborted) throw new Error('The attempt ended while it was starting.');
   return run;
@@ -263,12 +265,18 @@ export default defineBackground(() => {
     },
   });
 
-  // The quiz's LMS tells us when the attempt was submitted.
-  browser.tabs.onUpdated.addListener((tabId, change) => {
+  // The quiz's LMS tells us when the attempt was submitted: each page the quiz tab commits, with how it got there.
+  browser.webNavigation.onCommitted.addListener((details) => {
     const run = machine.current;
-    if (!run || machine.phase !== 'running' || tabId !== run.attempt.quizTabId || !change.url) return;
+    if (!run || machine.phase !== 'running' || details.tabId !== run.attempt.quizTabId || details.frameId !== 0) return;
     const adapter = adapterFor(run.attempt.quizUrl);
-    if (adapter?.isSubmitted(new URL(change.url))) void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));
+    if (!adapter) return;
+    const url = new URL(details.url);
+    if (adapter.isAttemptPage(url)) run.attemptSeen = true;
+    const afterFormRedirect = details.transitionType === 'form_submit' && (details.transitionQualifiers ?? []).includes('server_redirect');
+    if (adapter.isSubmitted({ url, afterFormRedirect, attemptSeen: run.attemptSeen })) {
+      void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));
+    }
   });
   browser.tabs.onRemoved.addListener((tabId) => {
     const run = machine.current;

@@ -10,6 +10,8 @@ import { failed } from '../attempt/failures.ts';
 export type RuleContext = {
   quizTabId: number;
   quizUrl: string;
+  /** The Invigil server the attempt reports to: its own pages (the start page, a relaunch from the LMS) stay open. */
+  toolOrigin: string;
   settings: QuizSettings;
   /** An event for the review timeline; give it a `summary` sentence an instructor can read. */
   report: EventQueue['report'];

@@ -132,6 +132,13 @@ describe('lockdown in Chromium, one closed-book attempt', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(chromium.browser.targets().some((t) => t.url() === notesUrl)).toBe(true);
     await (await notes.page())?.close();
+
+    // Invigil's own pages stay open: a student relaunching from the LMS comes back through them.
+    const toolPage = `${invigil.url}/app/nowhere`;
+    await quizTab.evaluate((url) => { window.open(url, '_blank', 'noopener'); }, toolPage);
+    await serverEvent('tab_allowed', (d) => d.url === toolPage);
+    const tool = await chromium.browser.waitForTarget((t) => t.url() === toolPage, { timeout: 10_000 });
+    await (await tool.page())?.close();
     await quizTab.bringToFront();
   });
 

@@ -4,19 +4,21 @@ import { browser, type Browser } from 'wxt/browser';
 import { isAllowedUrl } from '../../../models/lockdown.ts';
 import { registerRule } from '../manager.ts';
 import { failed } from '../../attempt/failures.ts';
+import { originOf } from '../../trust/approved-origins.ts';
 
 const isBlank = (url: string | undefined) => !url || url === 'about:blank';
 
 registerRule({
   name: 'new-tabs',
-  init(signal, { quizTabId, quizUrl, settings, report }) {
+  init(signal, { quizTabId, quizUrl, toolOrigin, settings, report }) {
     const ownPages = browser.runtime.getURL('/');
     /** Tabs opened during the attempt, judged again whenever they load another address. */
     const opened = new Set<number>();
 
     const judge = async (tabId: number, url: string | undefined) => {
       if (isBlank(url) || url!.startsWith(ownPages)) return;
-      if (isAllowedUrl(url!, quizUrl, settings.lockdown.allowedUrls)) {
+      // Invigil's own pages stay: a student relaunching from the LMS comes back through them (and they show no answers).
+      if (isAllowedUrl(url!, quizUrl, settings.lockdown.allowedUrls) || originOf(url) === toolOrigin) {
         report('tab_allowed', { url: url!, summary: `Opened an allowed address in a new tab: ${url}` });
         return;
       }
