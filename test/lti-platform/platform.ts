@@ -209,13 +209,46 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
   // A quiz page with Moodle 4.5's hooks (shared/lms-moodle-quiz.md), so the extension's Moodle adapter runs in tests.
   const quizPage = (title: string, body: string, id: string) => `<!doctype html><html lang="en"><head><title>${title} | Test LMS</title></head>
 <body id="${id}" class="path-mod-quiz cmid-1 pagelayout-incourse"><main>${body}</main></body></html>`;
-  app.get('/mod/quiz/view.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz', `<h1>Proctored Quiz</h1>
+  // Quiz 1 (id=1) is the short form the lockdown tests drive. Quiz 2 (id=2) follows Moodle's full path, as
+  // shared/lms-moodle-quiz.md §1, §2, §6 and §7 describe it, with the review closed right after the attempt:
+  // view.php → startattempt.php → attempt.php → summary.php → processattempt.php → review.php → view.php.
+  const finished = new Set<string>();
+  app.get('/mod/quiz/view.php', (req, res) => {
+    if (req.query.id !== '2') {
+      return res.type('html').send(quizPage('Proctored Quiz', `<h1>Proctored Quiz</h1>
 <form id="responseform" method="post" action="/mod/quiz/processattempt.php?cmid=1"><input type="hidden" name="attempt" value="1">
 <p>Q1: Is this proctored? <label><input type="radio" name="q1:1_answer" value="1"> True</label></p>
-<div class="btn-finishattempt"><button type="submit" class="btn btn-primary">Submit all and finish</button></div></form>`, 'page-mod-quiz-view')));
-  app.post('/mod/quiz/processattempt.php', (_req, res) => res.redirect(303, '/mod/quiz/review.php?attempt=1&cmid=1'));
-  app.get('/mod/quiz/review.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz: Attempt review', `<h1>Attempt review</h1>
-<table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table>`, 'page-mod-quiz-review')));
+<div class="btn-finishattempt"><button type="submit" class="btn btn-primary">Submit all and finish</button></div></form>`, 'page-mod-quiz-view'));
+    }
+    const done = finished.has('2');
+    return res.type('html').send(quizPage('LTI101: Proctored Quiz', `<h1>Proctored Quiz</h1>
+${done ? '<h3>Your attempts</h3><div class="card"><table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table></div>' : ''}
+<div class="quizattempt"><form method="post" action="/mod/quiz/startattempt.php"><input type="hidden" name="cmid" value="2">
+<button type="submit" class="btn btn-primary">${done ? 'Re-attempt quiz' : 'Attempt quiz'}</button></form></div>`, 'page-mod-quiz-view'));
+  });
+  app.post('/mod/quiz/startattempt.php', (_req, res) => res.redirect(303, '/mod/quiz/attempt.php?attempt=2&cmid=2'));
+  app.get('/mod/quiz/attempt.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz', `<form id="responseform" method="post" action="/mod/quiz/processattempt.php?cmid=2">
+<input type="hidden" name="attempt" value="2"><input type="hidden" name="nextpage" value="-1">
+<p>Q1: Is this proctored? <label><input type="radio" name="q1:1_answer" value="1"> True</label></p>
+<input type="submit" name="next" value="Finish attempt ..." class="mod_quiz-next-nav btn btn-primary" id="mod_quiz-next-nav"></form>`, 'page-mod-quiz-attempt')));
+  app.get('/mod/quiz/summary.php', (_req, res) => res.type('html').send(quizPage('Proctored Quiz: Attempt summary', `<table class="generaltable quizsummaryofattempt"><tr class="quizsummary1 answersaved"><td class="c1">Answer saved</td></tr></table>
+<form id="frm-finishattempt" method="post" action="/mod/quiz/processattempt.php"><input type="hidden" name="attempt" value="2"><input type="hidden" name="finishattempt" value="1"><input type="hidden" name="cmid" value="2">
+<button type="submit" class="btn btn-primary">Submit all and finish</button></form>`, 'page-mod-quiz-summary')));
+  app.post('/mod/quiz/processattempt.php', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    if (req.query.cmid !== '2' && body.cmid !== '2') return res.redirect(303, '/mod/quiz/review.php?attempt=1&cmid=1');
+    if (body.finishattempt === '1' || body.timeup === '1') {
+      finished.add('2');
+      return res.redirect(303, '/mod/quiz/review.php?attempt=2&cmid=2');
+    }
+    return res.redirect(303, '/mod/quiz/summary.php?attempt=2&cmid=2');
+  });
+  app.get('/mod/quiz/review.php', (req, res) => {
+    // Review closed right after the attempt: review.php sends the student back to view.php (§7).
+    if (req.query.cmid === '2') return res.redirect(303, '/mod/quiz/view.php?id=2');
+    return res.type('html').send(quizPage('Proctored Quiz: Attempt review', `<h1>Attempt review</h1>
+<table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table>`, 'page-mod-quiz-review'));
+  });
 
   // A page outside the quiz that an instructor may allow during it (a formula sheet, say).
   app.get('/notes/formulas', (_req, res) => res.type('html').send(quizPage('Formula sheet', '<h1>Formula sheet</h1><p>E = mc²</p>', 'page-notes')));
