@@ -5,15 +5,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import { appSessions } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
+import { hashSecret as hash } from './tokens.ts';
 
 export const sessionSeconds = 4 * 3600;
 const codeSeconds = 60;
-const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const secret = () => randomBytes(32).toString('base64url');
 
 /** A course's scope: the same for every launch from it, different for every course. */
 export const scopeOf = (launch: { issuer: string; deploymentId: string; contextId: string | null }) =>
-  hash(`${launch.issuer}\n${launch.deploymentId}\n${launch.contextId ?? ''}`).slice(0, 16);
+  createHash('sha256').update(`${launch.issuer}\n${launch.deploymentId}\n${launch.contextId ?? ''}`).digest('hex').slice(0, 16);
 export const cookieName = (scope: string) => `invigil_${scope}`;
 
 export type AppSession = typeof appSessions.$inferSelect;

@@ -34,16 +34,17 @@ export function createTokenService(appSecret: string) {
     /** A single-use start token: random, stored only as a hash on the attempt. */
     newStartToken() {
       const token = randomBytes(32).toString('base64url');
-      return { token, hash: hashStartToken(token), expiresAt: new Date(Date.now() + startTokenSeconds * 1000) };
+      return { token, hash: hashSecret(token), expiresAt: new Date(Date.now() + startTokenSeconds * 1000) };
     },
     /** The key in an attempt's uninstall URL: random, stored only as a hash. */
     newRemovalKey() {
       const key = randomBytes(24).toString('base64url');
-      return { key, hash: hashStartToken(key) };
+      return { key, hash: hashSecret(key) };
     },
   };
 }
 
-export function hashStartToken(token: string) {
+/** How a one-time secret (start token, removal key, session token, invite) is stored: its SHA-256, never itself. */
+export function hashSecret(token: string) {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -1,11 +1,11 @@
 // One-time Dynamic Registration links. An admin creates one from the command line; an LMS may register through it
 // once, before it expires. Nobody else can make the server fetch anything or generate keys.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../database.ts';
 import { registrationInvites } from '../../models/schema.ts';
+import { hashSecret as hash } from '../http/tokens.ts';
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 /** A registration that claimed an invite and died (a crash) frees it after this long. */
 const claimTimeoutMs = 5 * 60_000;
 

@@ -8,7 +8,7 @@ import { attempts, launches } from '../../../models/schema.ts';
 import { attemptLimit } from '../../../models/contracts.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, HttpError, unauthorized } from '../../http/errors.ts';
-import { hashStartToken } from '../../http/tokens.ts';
+import { hashSecret } from '../../http/tokens.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
@@ -70,7 +70,7 @@ export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext)
     const removal = tokens.newRemovalKey();
     const [redeemed] = await db.update(attempts)
       .set({ startTokenHash: null, startTokenExpiresAt: null, status: 'in_progress', startedAt: new Date(), lastHeartbeatAt: new Date(), removalKeyHash: removal.hash })
-      .where(and(eq(attempts.startTokenHash, hashStartToken(startToken)), gt(attempts.startTokenExpiresAt, new Date()), eq(attempts.status, 'ready')))
+      .where(and(eq(attempts.startTokenHash, hashSecret(startToken)), gt(attempts.startTokenExpiresAt, new Date()), eq(attempts.status, 'ready')))
       .returning({ id: attempts.id });
     if (!redeemed) throw unauthorized('The start token is invalid, expired or already used. Start again from the quiz page.');
     const attempt = (await findAttempt(db, redeemed.id))!;
@@ -103,7 +103,7 @@ export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext)
     .validate(removalQuery, 'query')
     .handle(async ({ req, res, input: { key } }) => {
     const attempt = await findAttempt(db, String(req.params.attemptId));
-    if (attempt?.removalKeyHash && attempt.removalKeyHash === hashStartToken(key) && attempt.status === 'in_progress') {
+    if (attempt?.removalKeyHash && attempt.removalKeyHash === hashSecret(key) && attempt.status === 'in_progress') {
       await extensionRemoved(db, attempt.id);
     }
     res.type('html').send(extensionRemovedPage());
