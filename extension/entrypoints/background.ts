@@ -19,7 +19,8 @@ import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '.
 import { serveQuizPages } from '../lockdown/quiz-pages.ts';
 import '../lockdown/rules/index.ts';
 import { serve, type LostStream } from '../messaging/protocol.ts';
-import { approveOrigin, currentTrust, isTrusted, onTrustChanged, originOf, revokeOrigin } from '../trust/approved-origins.ts';
+import { originOf } from '../../models/origins.ts';
+import { approveOrigin, currentTrust, isTrusted, onTrustChanged, revokeOrigin } from '../trust/approved-origins.ts';
 import { requestApproval } from '../trust/approval-requests.ts';
 import { injectBridge, syncBridge } from '../trust/bridge-registration.ts';
 import { requireExtensionPage, requireTrustedPage } from '../trust/senders.ts';

@@ -1,6 +1,7 @@
 // Which Invigil servers may drive this extension. An institution's IT pushes its tool origins as policy (managed
 // storage); without a policy, the student approves each origin once, in an extension page, and may revoke it.
 import { browser } from 'wxt/browser';
+import { originOf } from '../../models/origins.ts';
 
 /** The managed-storage key (see managed-schema.json) and the local key of the student's own approvals. */
 export const policyKey = 'approvedOrigins';
@@ -9,17 +10,6 @@ const approvalsKey = 'approvedOrigins';
 export type Approvals = Record<string, { approvedAt: number }>;
 /** Where the list in force comes from: IT's policy replaces the student's approvals entirely. */
 export type Trust = { source: 'policy' | 'student'; origins: string[] };
-
-/** `https://proctor.example.edu` from any URL or origin on it; undefined for anything but http(s). */
-export function originOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
-  } catch {
-    return undefined; // not a URL at all: no origin to trust
-  }
-}
 
 /** The origins in force: a policy's (cleaned) if IT set one, else the student's approvals. */
 export function trustFrom(policy: unknown, approvals: Approvals): Trust {

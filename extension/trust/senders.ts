@@ -2,7 +2,8 @@
 // extension pages are told apart by their URL, and a page's origin is its frame's URL (a tool page sits in an
 // LMS iframe, whose tab URL is the LMS's).
 import { browser, type Browser } from 'wxt/browser';
-import { isTrusted, originOf } from './approved-origins.ts';
+import { originOf } from '../../models/origins.ts';
+import { isTrusted } from './approved-origins.ts';
 
 type Sender = Browser.runtime.MessageSender;
 

@@ -5,16 +5,7 @@ import { gt, sql } from 'drizzle-orm';
 import type { Provider } from 'ltijs';
 import type { Database } from '../database.ts';
 import { launches } from '../../models/schema.ts';
-
-const originOf = (url: unknown) => {
-  if (typeof url !== 'string') return undefined;
-  try {
-    const { protocol, origin } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:' ? origin : undefined;
-  } catch {
-    return undefined; // not a URL: nothing to allow
-  }
-};
+import { originOf } from '../../models/origins.ts';
 
 /** The origins an LMS launch shows itself from: its issuer and its return URL's site. */
 export const launchOrigins = (issuer: string, token: Record<string, unknown>) => [

@@ -1,6 +1,7 @@
 // Which origins the extension trusts: IT's policy replaces the student's approvals; only http(s) origins count.
 import { describe, expect, test } from 'vitest';
-import { matchPatterns, originOf, trustFrom } from '../../extension/trust/approved-origins.ts';
+import { matchPatterns, trustFrom } from '../../extension/trust/approved-origins.ts';
+import { originOf } from '../../models/origins.ts';
 
 describe('trusted origins', () => {
   test('an origin is the scheme, host and port of an http(s) URL, nothing else', () => {

@@ -4,7 +4,7 @@ import { browser, type Browser } from 'wxt/browser';
 import { isAllowedUrl } from '../../../models/lockdown.ts';
 import { registerRule } from '../manager.ts';
 import { failed } from '../../attempt/failures.ts';
-import { originOf } from '../../trust/approved-origins.ts';
+import { originOf } from '../../../models/origins.ts';
 
 const isBlank = (url: string | undefined) => !url || url === 'about:blank';
 
