@@ -5,7 +5,7 @@ import type { Database } from './database.ts';
 import { errorHandler } from './http/errors.ts';
 import { sessionCodes } from './http/authenticate.ts';
 import { createRateLimiter, floodGuard } from './http/rate-limit.ts';
-import { frameAncestors, type FrameAncestors } from './http/frame-ancestors.ts';
+import { frameAncestors } from './http/frame-ancestors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createTokenService } from './http/tokens.ts';
 import type { Queue } from './jobs/queue.ts';
@@ -34,11 +34,9 @@ export const extensionBodyLimit = '64kb';
 
 export async function createApp(deps: { config: Config; db: Database; bucket: Bucket; queue: Queue }): Promise<Express> {
   const tokens = createTokenService(deps.config.appSecret);
-  const framers = { current: undefined as FrameAncestors | undefined };
-  const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens, onLaunch: (origins) => framers.current?.remember(origins) });
-  const ancestors = frameAncestors({ db: deps.db, lti, configured: deps.config.frameAncestors });
-  framers.current = ancestors;
+  const ancestors = frameAncestors({ db: deps.db, configured: deps.config.frameAncestors });
   await ancestors.refresh();
+  const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens, onLaunch: ancestors.remember });
   const context: RouteContext = { ...deps, tokens, lti, limiter: createRateLimiter(deps.db) };
 
   const app = express();

@@ -1,9 +1,9 @@
 // Who may frame Invigil's pages: the LMSs it is registered with. Moodle frames from its issuer; Canvas from each
 // school's own domain (its issuer is canvas.instructure.com), which launches name in their return URL. The list is
 // read from the database (every process sees every platform) and a launch's origins count at once in its process.
-import { gt, sql } from 'drizzle-orm';
-import type { Provider } from 'ltijs';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../database.ts';
+import { platformIssuers } from '../lti/database-plugin.ts';
 import { launches } from '../../models/schema.ts';
 import { originOf } from '../../models/origins.ts';
 
@@ -13,16 +13,15 @@ export const launchOrigins = (issuer: string, token: Record<string, unknown>) =>
   originOf((token.platformContext as { launchPresentation?: { return_url?: string } } | undefined)?.launchPresentation?.return_url),
 ].filter((o): o is string => !!o);
 
-export function frameAncestors(deps: { db: Database; lti: Provider; configured: string[]; refreshMs?: number }) {
+export function frameAncestors(deps: { db: Database; configured: string[]; refreshMs?: number }) {
   let known = new Set<string>(deps.configured);
   const seen = new Set<string>();
   async function refresh() {
-    const platforms = await deps.lti.getAllPlatforms();
-    const issuers = await Promise.all(platforms.map((p) => p.platformUrl()));
-    const since = new Date(Date.now() - 180 * 86_400_000);
+    const issuers = await platformIssuers(deps.db);
+    // Launches are kept a week (jobs/housekeeping.ts): the school domains seen lately.
     const rows = await deps.db.selectDistinct({
       origin: sql<string | null>`substring(${launches.token}->'platformContext'->'launchPresentation'->>'return_url' from '^https?://[^/?#]+')`,
-    }).from(launches).where(gt(launches.createdAt, since));
+    }).from(launches);
     known = new Set([...deps.configured, ...issuers.map(originOf), ...rows.map((r) => r.origin)].filter((o): o is string => !!o));
   }
   const timer = setInterval(() => void refresh().catch((error: Error) => console.error('[invigil] reading the LMS origins for frame-ancestors:', error.message)), deps.refreshMs ?? 60_000);
@@ -30,11 +29,10 @@ export function frameAncestors(deps: { db: Database; lti: Provider; configured: 
   return {
     refresh,
     /** A launch just came from these origins: allow them now, before the next refresh. */
-    remember(origins: string[]) {
+    remember: (origins: string[]) => {
       for (const o of origins) seen.add(o);
     },
     list: () => [...new Set([...known, ...seen])].sort(),
     stop: () => clearInterval(timer),
   };
 }
-export type FrameAncestors = ReturnType<typeof frameAncestors>;

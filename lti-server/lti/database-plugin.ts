@@ -115,6 +115,13 @@ export function createLtiDatabasePlugin(db: Database): DatabasePlugin {
   };
 }
 
+/** The issuers of the registered platforms (ltijs keeps platform documents unencrypted, keyed by platformUrl). */
+export async function platformIssuers(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ url: sql<string | null>`${ltiDocuments.doc}->>'platformUrl'` }).from(ltiDocuments)
+    .where(eq(ltiDocuments.collection, 'platform'));
+  return rows.flatMap((r) => (r.url ? [r.url] : []));
+}
+
 /** Drops what ltijs would have let MongoDB expire. */
 export async function purgeExpiredLtiDocuments(db: Database) {
   for (const [collection, seconds] of Object.entries(lifetimes)) {
