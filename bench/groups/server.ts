@@ -7,13 +7,13 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { attemptEvents, attempts, quizzes } from '../../models/schema.ts';
 import { createTokenService } from '../../lti-server/http/tokens.ts';
 import { signHeartbeat } from '../../models/heartbeat.ts';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../lti-server/database.ts';
 import { createTestDatabase, freePort } from '../../test/support/invigil.ts';
+import { startServer, stopServer } from '../../test/support/server-process.ts';
 import { quizSettingsSchema } from '../../models/contracts.ts';
 
 const attemptCount = Number(process.env.BENCH_ATTEMPTS ?? 1000);
@@ -33,20 +33,9 @@ async function startServerProcess() {
   const port = await freePort();
   const appSecret = randomBytes(32).toString('hex');
   const ltiKey = randomBytes(32).toString('hex');
-  const spawnServer = async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lti-server/main.ts'], {
-      env: {
-        ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: database.url, EMBEDDED_S3_PORT: '0',
-        APP_SECRET: appSecret, LTI_KEY: ltiKey,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
-      child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('Invigil is running')) resolve(); });
-    });
-    return child;
-  };
+  const spawnServer = () => startServer({
+    NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: database.url, EMBEDDED_S3_PORT: '0', APP_SECRET: appSecret, LTI_KEY: ltiKey,
+  });
   let child = await spawnServer();
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   return {
@@ -55,16 +44,12 @@ async function startServerProcess() {
     database: handle,
     /** As a crash would: no shutdown, then a new process on the same port and database. */
     async killAndRestart() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      await stopServer(child, 'SIGKILL');
       child = await spawnServer();
     },
     async stop() {
       await handle.close();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stopServer(child);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -9,19 +9,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
 import { startTestPlatform } from '../lti-platform/platform.ts';
-import { startServer } from '../support/faults.ts';
+import { startServer, stopServer as stop } from '../support/server-process.ts';
 import { launch } from '../support/flows.ts';
 import { freePort } from '../support/invigil.ts';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'invigil-admin-'));
 let server: ChildProcess | undefined;
-const stopServer = async () => {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server!.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-};
+const stopServer = () => stop(server);
 afterAll(async () => {
   await stopServer();
   rmSync(dataDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { createTokenService } from '../../lti-server/http/tokens.ts';
 import { quizSettingsSchema } from '../../models/contracts.ts';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import { attempts, quizzes } from '../../models/schema.ts';
-import { startServer } from '../support/faults.ts';
+import { startServer, stopServer } from '../support/server-process.ts';
 import { createTestDatabase, freePort } from '../support/invigil.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -30,7 +30,7 @@ test('two server processes share one heartbeat budget per attempt', async () => 
       NODE_ENV: 'test', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: path.join(work, String(port)), EMBEDDED_S3_PORT: '0',
       DATABASE_URL: database.url, APP_SECRET: appSecret, LTI_KEY: randomBytes(32).toString('hex'), NODE_OPTIONS: '--openssl-legacy-provider',
     });
-    cleanups.push(() => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }));
+    cleanups.push(() => stopServer(child));
   }
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   cleanups.push(() => handle.close());

@@ -3,7 +3,7 @@
 // S3 is unreachable for a while and one server process is killed and started again. Then every attempt finishes,
 // and what the servers acknowledged before, during and after is compared with what they stored. Used by
 // test/server/faults.test.ts and `npm run bench -- faults`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,31 +19,13 @@ import { attemptEvents, attempts, chunks, flags, quizzes, recordings } from '../
 import { startThrowaway } from '../setup/postgres.ts';
 import { startCuttableProxy } from './cuttable-proxy.ts';
 import { freePort } from './invigil.ts';
+import { startServer, stopServer } from './server-process.ts';
+import { until } from './wait.ts';
 import { makeLiveWebm, sha256, sliceIntoChunks } from './media.ts';
 
 export type FaultOptions = { attempts: number; s3OutageMs: number; log?: (line: string) => void };
 const heartbeatTimeoutSeconds = 3;
 
-/** An Invigil server in a process of its own (as in production), resolved once it listens. */
-export async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lti-server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
-  await new Promise<void>((resolve, reject) => {
-    const slow = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`a server did not start within 2 minutes: ${output}`)); }, 120_000);
-    child.once('exit', (code) => { clearTimeout(slow); reject(new Error(`a server exited with code ${code}: ${output}`)); });
-    child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('Invigil is running')) { clearTimeout(slow); resolve(); } });
-  });
-  return child;
-}
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-};
 
 export async function runFaultScenario(options: FaultOptions) {
   const log = options.log ?? (() => undefined);
@@ -80,11 +62,10 @@ export async function runFaultScenario(options: FaultOptions) {
     const acknowledged = { events: new Set<string>(), flags: new Set<string>(), chunks: new Set<string>() };
     const beats = new Map<string, number[]>();
     let producing = true;
-    const clients = await Promise.all(rows.map(async (row, i) => ({
-      id: row.id,
-      api: createAttemptApi({ apiBase: `http://127.0.0.1:${ports[i % 2]}/ext`, attemptId: row.id, attemptToken: await tokens.attempt.sign(row.id) }),
-      token: await tokens.attempt.sign(row.id),
-    })));
+    const clients = await Promise.all(rows.map(async (row, i) => {
+      const token = await tokens.attempt.sign(row.id);
+      return { id: row.id, token, api: createAttemptApi({ apiBase: `http://127.0.0.1:${ports[i % 2]}/ext`, attemptId: row.id, attemptToken: token }) };
+    }));
     const retry = <T>(call: () => Promise<T>) => withRetry(call, { maxDelayMs: 4000 });
     const every = async (ms: number, step: (n: number) => Promise<void>) => {
       for (let n = 0; producing; n++) {
@@ -145,9 +126,7 @@ export async function runFaultScenario(options: FaultOptions) {
     await at(25_000);
     log('killing one server process and starting it again');
     t = Date.now();
-    const exited = new Promise((r) => servers[0].once('exit', r));
-    servers[0].kill('SIGKILL');
-    await exited;
+    await stopServer(servers[0], 'SIGKILL');
     // A process manager brings it back after a few seconds: longer than the heartbeat timeout, so its attempts go silent.
     await new Promise((r) => setTimeout(r, (heartbeatTimeoutSeconds + 3) * 1000));
     servers[0] = await startServer(envFor(ports[0]));
@@ -200,12 +179,7 @@ export async function runFaultScenario(options: FaultOptions) {
     };
   } finally {
     await handle.close();
-    for (const child of servers) {
-      if (child.exitCode !== null) continue;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    for (const child of servers) await stopServer(child);
     await s3Proxy.close();
     await s3.close();
     await postgres.stop();
