@@ -20,13 +20,15 @@ import { adminKey, announceServer, withdrawServer } from './admin/running-server
 function ensureBucketSoon(bucket: ReturnType<typeof createBucket>) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const attempt = (delayMs: number) => {
+  /** `retried`: how long the last wait was (0 on the first try); waits double from 2 s up to 30 s. */
+  const attempt = (retried: number) => {
     bucket.ensureExists().then(() => {
-      if (delayMs > 0) console.log('[storage] the bucket answers again.');
+      if (retried) console.log('[storage] the bucket answers again.');
     }, (error: Error) => {
       if (stopped) return;
-      console.warn(`[storage] the bucket did not answer (${error.name}: ${error.message}); uploads wait for it. Trying again in ${Math.round(Math.max(delayMs, 2000) / 1000)} s.`);
-      timer = setTimeout(() => attempt(Math.min(Math.max(delayMs * 2, 2000), 30_000)), Math.max(delayMs, 2000));
+      const wait = retried ? Math.min(retried * 2, 30_000) : 2000;
+      console.warn(`[storage] the bucket did not answer (${error.name}: ${error.message}); uploads wait for it. Trying again in ${wait / 1000} s.`);
+      timer = setTimeout(() => attempt(wait), wait);
       timer.unref();
     });
   };

@@ -71,7 +71,7 @@ export const quizSettingsSchema = z.object({
   /** The LMS quiz's time limit, if it has one: it bounds what an attempt may upload. */
   timeLimitMinutes: z.number().int().min(1).max(24 * 60).nullable().default(null),
   /** Proctored attempts each student may start on this quiz; null follows the LMS's own limit (attemptLimit). */
-  maxAttempts: z.number().int().min(1).max(100).nullable().default(null),
+  maxAttempts: z.number().int().min(1).max(mostAttempts).nullable().default(null),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

@@ -1,4 +1,4 @@
-import { defaultMaxAttempts, defaultPolicyText } from '../../../models/contracts.ts';
+import { defaultMaxAttempts, defaultPolicyText, mostAttempts } from '../../../models/contracts.ts';
 import { lockdownPresetLabels, lockdownPresets, lockdownRuleLabels, lockdownRuleNames, rulesFor } from '../../../models/lockdown.ts';
 import { readQuizSettings } from './settings.ts';
 import { defaultKbps, kbpsBounds } from '../../../models/recording.ts';
@@ -77,7 +77,7 @@ ${streamNames.map((stream) => ({ stream, name: `${stream}Kbps` as const })).map(
   aria-describedby="${name}-hint${problemFor(name) ? ` ${name}-error` : ''}" ${problemFor(name) ? html`aria-invalid="true"` : ''}>
 ${problemFor(name) ? html`<p class="notice error" id="${name}-error">${problemFor(name)}</p>` : ''}`)}
 ${numberField('timeLimitMinutes', 'Time limit (minutes)', 'The LMS quiz\'s time limit, if it has one. It bounds how much one attempt may upload; leave it empty for an untimed quiz.', s?.timeLimitMinutes ?? '', { min: 1, max: 1440 })}
-${numberField('maxAttempts', 'Proctored attempts per student', `How many times each student may start this quiz under proctoring. Leave it empty to follow the LMS's limit when its launch says it (Canvas: the custom field allowed_attempts=$Canvas.assignment.allowedAttempts), else ${defaultMaxAttempts}.`, s?.maxAttempts ?? '', { min: 1, max: 100 })}
+${numberField('maxAttempts', 'Proctored attempts per student', `How many times each student may start this quiz under proctoring. Leave it empty to follow the LMS's limit when its launch says it (Canvas: the custom field allowed_attempts=$Canvas.assignment.allowedAttempts), else ${defaultMaxAttempts}.`, s?.maxAttempts ?? '', { min: 1, max: mostAttempts })}
 <label for="retentionDays">Days to keep recordings</label>
 <p class="muted" id="retentionDays-hint">After this many days from the end of an attempt, its recordings, uploaded chunks and flag thumbnails are deleted from storage and a deletion receipt is kept. Flags and events stay.</p>
 <input type="number" id="retentionDays" name="retentionDays" min="1" max="3650" step="1" value="${s?.retentionDays ?? 30}"
