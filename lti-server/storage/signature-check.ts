@@ -71,7 +71,8 @@ export function verifySignature(request: SignedRequest, credentials: Credentials
   if (accessKeyId !== credentials.accessKeyId) return { ok: false, reason: 'unknown access key' };
   if (scopeParts.length !== 4 || scopeParts[0] !== amzDate!.slice(0, 8) || scopeParts[3] !== 'aws4_request') return { ok: false, reason: 'malformed credential scope' };
   if (!signedHeaders.includes('host')) return { ok: false, reason: 'the host header must be signed' };
+  // Every query parameter is signed except the signature itself (header-signed requests have none).
   const signedQuery = query.filter(([k]) => k !== 'X-Amz-Signature');
-  const expected = signatureFor(request, { amzDate: amzDate!, scope, signedHeaders, payloadHash, query: authorization && !q['X-Amz-Signature'] ? query : signedQuery }, credentials.secretAccessKey);
+  const expected = signatureFor(request, { amzDate: amzDate!, scope, signedHeaders, payloadHash, query: signedQuery }, credentials.secretAccessKey);
   return provided && same(expected, provided) ? { ok: true } : { ok: false, reason: 'signature does not match' };
 }
