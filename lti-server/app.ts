@@ -25,6 +25,8 @@ import { recordingApi } from './routes/recordings/index.ts';
 import { extensionPackages } from './routes/extension-packages/index.ts';
 import { adminApi } from './routes/platforms/index.ts';
 import { adminKey } from './admin/running-server.ts';
+import { lmsConnectionStore } from './gate/lms-connections.ts';
+import { gateApi } from './routes/gates/index.ts';
 import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
 import type { Bucket } from './storage/bucket.ts';
@@ -37,7 +39,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   const ancestors = frameAncestors({ db: deps.db, configured: deps.config.frameAncestors });
   await ancestors.refresh();
   const lti = await startLtiProvider({ config: deps.config, db: deps.db, tokens, onLaunch: ancestors.remember });
-  const context: RouteContext = { ...deps, tokens, lti, limiter: createRateLimiter(deps.db) };
+  const context: RouteContext = { ...deps, tokens, lti, limiter: createRateLimiter(deps.db), connections: lmsConnectionStore(deps.db, deps.config.ltiKey) };
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,7 +63,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
     next();
   });
   ext.use(express.json({ limit: extensionBodyLimit }));
-  ext.use(attemptApi(context), eventApi(context), flagApi(context), recordingApi(context), bandwidthApi(context));
+  ext.use(attemptApi(context), gateApi(context), eventApi(context), flagApi(context), recordingApi(context), bandwidthApi(context));
   ext.use((_req, _res, next) => next(Object.assign(new Error('No such endpoint.'), { status: 404 })));
   ext.use(errorHandler('json'));
   app.use('/ext', ext);

@@ -1,5 +1,6 @@
 // Typed contracts shared by the server and the extension. Keep them free of Node and DOM dependencies.
 import { z } from 'zod';
+import { gateResults } from './lms-quiz.ts';
 import { extensionEventTypes } from './events.ts';
 import { flagSeverities, flagTypes, reportedFlagTypes } from './flags.ts';
 import { lockdownPresets, lockdownRuleNames } from './lockdown.ts';
@@ -120,6 +121,16 @@ export const attemptEventSchema = z.object({
   details: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
 });
 export const eventsBody = z.object({ events: z.array(attemptEventSchema).min(1).max(100) });
+
+/** The quiz gate (lti-server/gate/): what the quiz page made of the password the extension typed. */
+export const gateResultBody = z.object({
+  result: z.enum(gateResults),
+  /** The LMS's attempt the quiz opened (Moodle: attempt.php?attempt=N). */
+  lmsAttemptId: z.string().regex(/^[0-9]{1,18}$/).optional(),
+});
+export type GateResultInput = z.infer<typeof gateResultBody>;
+/** The password the extension types: `student` is this attempt's own (an LMS override), `quiz` the quiz-wide one. */
+export type GatePassword = { password: string; mode: 'student' | 'quiz' };
 export type AttemptEventInput = z.infer<typeof attemptEventSchema>;
 
 /** Largest evidence thumbnail accepted: a small JPEG, base64 in the flag. */

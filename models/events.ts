@@ -17,7 +17,11 @@ export const extensionEventTypes = [
 export type ExtensionEventType = (typeof extensionEventTypes)[number];
 
 /** Events only the server records. */
-export const serverEventTypes = ['bandwidth_checked', 'heartbeat_resumed', 'heartbeat_refused', 'extension_removed', 'recording_gap'] as const;
+export const serverEventTypes = [
+  'bandwidth_checked', 'heartbeat_resumed', 'heartbeat_refused', 'extension_removed', 'recording_gap',
+  // The quiz gate (lti-server/gate/): the password handed out, what the quiz page made of it, the override's rotation.
+  'gate_password_issued', 'gate_password_accepted', 'gate_password_rejected', 'gate_not_asked', 'gate_service_failed', 'gate_closed',
+] as const;
 export type ServerEventType = (typeof serverEventTypes)[number];
 export type EventType = ExtensionEventType | ServerEventType;
 
@@ -60,6 +64,12 @@ export const eventLabels: Record<EventType, string> = {
   heartbeat_refused: 'Heartbeat refused',
   extension_removed: 'Extension removed',
   recording_gap: 'Recording gap',
+  gate_password_issued: 'Quiz password handed to the extension',
+  gate_password_accepted: 'Quiz password accepted',
+  gate_password_rejected: 'Quiz password rejected',
+  gate_not_asked: 'Quiz opened without a password',
+  gate_service_failed: 'LMS web service failed',
+  gate_closed: 'Student password withdrawn',
 };
 
 /** A stored event's label; a type from an older version still reads. */

@@ -51,13 +51,43 @@ export const quizzes = pgTable('quizzes', {
   resourceLinkId: text('resource_link_id'),
   title: text('title').notNull(),
   quizUrl: text('quiz_url').notNull(),
+  /** The LMS quiz itself (models/lms-quiz.ts): every link to the same LMS quiz shares its gate and its attempt list. */
+  lmsQuizKey: text('lms_quiz_key'),
   settings: jsonb('settings').$type<QuizSettings>().notNull(),
   createdBy: text('created_by').notNull(),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('quizzes_resource_link_idx').on(t.issuer, t.clientId, t.deploymentId, t.resourceLinkId),
+  index('quizzes_lms_quiz_idx').on(t.issuer, t.lmsQuizKey),
 ]);
+
+/**
+ * The password that keeps one LMS quiz closed to anyone not proctored: the instructor pastes it into the quiz
+ * ("Require password"), the extension types it. Shared by every proctored link to the quiz. What the extension saw
+ * when it typed it says whether the gate works.
+ */
+export const quizGates = pgTable('quiz_gates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  issuer: text('issuer').notNull(),
+  lmsQuizKey: text('lms_quiz_key').notNull(),
+  password: text('password').notNull(),
+  passwordAcceptedAt: timestamp('password_accepted_at', { withTimezone: true }),
+  passwordRejectedAt: timestamp('password_rejected_at', { withTimezone: true }),
+  /** A proctored student reached the quiz without being asked for a password: the quiz is not gated. */
+  openedWithoutPasswordAt: timestamp('opened_without_password_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('quiz_gates_quiz_idx').on(t.issuer, t.lmsQuizKey)]);
+
+/** An LMS's web services as an admin connected them (Moodle: a web-service token), encrypted with the install's key. */
+export const lmsConnections = pgTable('lms_connections', {
+  issuer: text('issuer').primaryKey(),
+  kind: text('kind').$type<'moodle'>().notNull(),
+  /** Where the LMS answers (Moodle: the site address before /webservice). */
+  siteUrl: text('site_url').notNull(),
+  tokenEncrypted: jsonb('token_encrypted').$type<{ iv: string; data: string }>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Flag types turned off for one student on one quiz (e.g. a disability makes a face often leave the frame). */
 export const accommodations = pgTable('accommodations', {
@@ -98,6 +128,10 @@ export const attempts = pgTable('attempts', {
   idleFinalizedAt: timestamp('idle_finalized_at', { withTimezone: true }),
   /** When the retention job deleted this attempt's recordings, chunks and evidence from the bucket. */
   mediaDeletedAt: timestamp('media_deleted_at', { withTimezone: true }),
+  /** The LMS's own attempt this proctored attempt covered (Moodle: attempt.php?attempt=N). */
+  lmsAttemptId: text('lms_attempt_id'),
+  /** The per-student password override written for this attempt (Moodle: the override id), rotated when it ends. */
+  gateOverrideId: integer('gate_override_id'),
   createdAt: createdAt(),
 }, (t) => [index('attempts_quiz_idx').on(t.quizId)]);
 

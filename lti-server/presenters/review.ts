@@ -54,6 +54,8 @@ export function presentAttemptRow(attempt: typeof attempts.$inferSelect, flagCou
     /** What the bandwidth check chose, in words: "full video", "reduced video (low bandwidth)"… */
     recording: attempt.recordingRung ? `${rungs[attempt.recordingRung].label}${attempt.bandwidthKbps === null ? '' : `, ${attempt.bandwidthKbps} kbit/s measured`}` : null,
     mediaDeletedAt: attempt.mediaDeletedAt?.toISOString() ?? null,
+    /** The LMS attempt it covered (Moodle's attempt id), once the quiz page showed it. */
+    lmsAttemptId: attempt.lmsAttemptId,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Bucket } from '../storage/bucket.ts';
 import type { TokenService } from '../http/tokens.ts';
 import type { Provider } from 'ltijs';
 import type { RateLimiter } from '../http/rate-limit.ts';
+import type { LmsConnectionStore } from '../gate/lms-connections.ts';
 
 export type RouteContext = {
   config: Config;
@@ -15,4 +16,6 @@ export type RouteContext = {
   queue: Queue;
   lti: Provider;
   limiter: RateLimiter;
+  /** The LMS web services admins connected (the gate's per-student passwords, the unproctored attempts). */
+  connections: LmsConnectionStore;
 };

@@ -2,10 +2,8 @@
 // Role Provisioning) when the LMS offers it, and from the quiz's attempts.
 import { Router } from 'express';
 import { eq, sql } from 'drizzle-orm';
-import type { IdToken } from 'ltijs';
-import { accommodations, attempts, launches } from '../../../models/schema.ts';
+import { accommodations, attempts } from '../../../models/schema.ts';
 import { flagTypes } from '../../../models/flags.ts';
-import type { LtiActor } from '../../http/actors.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { route } from '../../http/route.ts';
 import { errorPage } from '../../pages/layout.ts';
@@ -13,9 +11,9 @@ import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { accommodationsForm } from './schema.ts';
+import { courseRoster } from '../../lti/course-roster.ts';
 import { accommodationsPage } from './views.ts';
 
-const learner = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 /** The most students one accommodations form saves. */
 const maxStudents = 5000;
 
@@ -24,20 +22,9 @@ export function accommodationPages({ db, lti, limiter }: RouteContext) {
   const configure = (method: 'get' | 'post') => route(router, method, '/quizzes/:quizId/accommodations')
     .authenticate(launchSession(db)).limit(limiter, { name: 'accommodations', max: 60, windowMs: 60_000 }).load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
 
-  async function roster(actor: LtiActor) {
-    const [launch] = await db.select().from(launches).where(eq(launches.id, actor.launchId));
-    try {
-      const result = await lti.NamesAndRoles.getMembers(launch.token as unknown as IdToken, { role: 'Learner' }) as { members?: { user_id: string; name?: string; roles: string[] }[] };
-      return (result.members ?? []).filter((m) => m.roles.some((r) => r === learner || r.endsWith('#Learner') || r === 'Learner'))
-        .map((m) => ({ userId: m.user_id, name: m.name ?? m.user_id }));
-    } catch {
-      return undefined; // The LMS offers no roster to this tool; fall back to attempts.
-    }
-  }
-
   configure('get').handle(async ({ req, res, actor, record: quiz, session }) => {
     const [members, attempted, saved] = await Promise.all([
-      roster(actor),
+      courseRoster(db, lti, actor),
       db.selectDistinct({ userId: attempts.userId, name: attempts.userName }).from(attempts).where(eq(attempts.quizId, quiz.id)),
       db.select().from(accommodations).where(eq(accommodations.quizId, quiz.id)),
     ]);

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { and, count, eq, gt, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { readQuizSettings } from '../quizzes/settings.ts';
+import { closeGate } from '../../gate/quiz-gates.ts';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts, launches } from '../../../models/schema.ts';
 import { attemptLimit } from '../../../models/contracts.ts';
@@ -59,7 +60,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   return router;
 }
 
-export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext) {
+export function attemptApi({ db, tokens, queue, config, limiter, connections }: RouteContext) {
   const router = Router();
   const authenticate = attemptBearer(tokens);
 
@@ -115,7 +116,11 @@ export function attemptApi({ db, tokens, queue, config, limiter }: RouteContext)
     // Only the call that finishes the attempt queues its finalisation: a retried or repeated finish queues nothing.
     const [finished] = await db.update(attempts).set({ status: 'finished', finishedAt: new Date() })
       .where(and(eq(attempts.id, attempt.id), ne(attempts.status, 'finished'))).returning();
-    if (finished) await queue.finalizeAttempt(attempt.id);
+    if (finished) {
+      await queue.finalizeAttempt(attempt.id);
+      // The student's own quiz password goes with the attempt (never delaying the answer on a slow LMS).
+      void closeGate(db, connections, finished, attempt.quiz).catch((error: unknown) => console.error('[invigil] closing the gate:', error));
+    }
     res.json(presentAttemptState(finished ?? attempt));
   });
   return router;

@@ -2,7 +2,9 @@
 import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { lmsQuizKey } from '../../../models/lms-quiz.ts';
 import { quizzes } from '../../../models/schema.ts';
+import { gateOf } from '../../gate/quiz-gates.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import type { AppSession } from '../../http/sessions.ts';
 import { route } from '../../http/route.ts';
@@ -13,7 +15,7 @@ import { deepLinkingRequest, loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
 import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
-export function quizPages({ db, lti, limiter }: RouteContext) {
+export function quizPages({ db, lti, limiter, connections }: RouteContext) {
   const router = Router();
   const instructor = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db)).limit(limiter, { name: 'quiz-pages', max: 120, windowMs: 60_000 });
   const addQuiz = (method: 'get' | 'post') => instructor(method, '/deep-link')
@@ -41,7 +43,7 @@ export function quizPages({ db, lti, limiter }: RouteContext) {
       const jwt = await lti.DeepLinking.createDeepLinkingMessage(request.token, [item], { message: `Proctoring enabled for ${title}.` });
       await db.insert(quizzes).values({
         id: quizId, issuer: actor.issuer, clientId: actor.clientId, deploymentId: actor.deploymentId, contextId: actor.contextId,
-        title, quizUrl, settings, createdBy: actor.userId,
+        title, quizUrl, lmsQuizKey: lmsQuizKey(quizUrl), settings, createdBy: actor.userId,
       });
       res.type('html').send(deepLinkReturnPage(request.returnUrl, jwt, title));
     });
@@ -49,15 +51,16 @@ export function quizPages({ db, lti, limiter }: RouteContext) {
   const configure = (method: 'get' | 'post') => instructor(method, '/quizzes/:quizId/settings').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure');
   const settingsAction = (quizId: string, session: AppSession) => `/app/quizzes/${quizId}/settings?${sessionQuery(session)}`;
 
-  configure('get').handle(({ req, res, record: quiz, session }) => {
-    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, saved: req.query.saved === '1' }));
+  configure('get').handle(async ({ req, res, record: quiz, session }) => {
+    const gate = { gate: await gateOf(db, quiz), perStudent: Boolean(await connections.moodle(quiz.issuer)) };
+    res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, saved: req.query.saved === '1', gate }));
   });
 
   configure('post')
     .form(quizForm, ({ record: quiz, session }, problems) => quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, problems }))
     .handle(async ({ res, record: quiz, session, input }) => {
       const { title, quizUrl, ...settings } = input;
-      await db.update(quizzes).set({ title, quizUrl, settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
+      await db.update(quizzes).set({ title, quizUrl, lmsQuizKey: lmsQuizKey(quizUrl), settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
       res.redirect(303, `${settingsAction(quiz.id, session)}&saved=1`);
     });
 

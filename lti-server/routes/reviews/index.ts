@@ -1,7 +1,10 @@
 // Instructors review a quiz's attempts: the list with flag counts, then one attempt's recordings and flags.
 import { Router } from 'express';
 import { asc, count, desc, eq } from 'drizzle-orm';
-import { attemptEvents, attempts, flags, recordings } from '../../../models/schema.ts';
+import { attemptEvents, attempts, flags, quizzes, recordings } from '../../../models/schema.ts';
+import { gateOf, sameLmsQuiz } from '../../gate/quiz-gates.ts';
+import { unproctoredAttempts } from '../../gate/unproctored-attempts.ts';
+import { courseRoster } from '../../lti/course-roster.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
@@ -16,17 +19,24 @@ import { attemptListPage, reviewPage } from './views.ts';
 /** Review links live a few minutes, like every presigned URL: the page fetches fresh ones when a link has expired. */
 const reviewUrlSeconds = presignSeconds;
 
-export function reviewPages({ db, bucket, limiter }: RouteContext) {
+export function reviewPages({ db, bucket, limiter, lti, connections }: RouteContext) {
   const router = Router();
   const reviewer = (path: string) => route(router, 'get', path).authenticate(launchSession(db)).limit(limiter, { name: 'review-pages', max: 600, windowMs: 60_000 });
   const reviewAttempt = (path: string) => reviewer(path).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'review');
 
-  reviewer('/quizzes/:quizId/attempts').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'review').handle(async ({ res, record: quiz, session }) => {
+  reviewer('/quizzes/:quizId/attempts').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'review').handle(async ({ res, actor, record: quiz, session }) => {
+    // Every proctored link to the same LMS quiz in this course: one list.
     const rows = await db.select({ attempt: attempts, flagCount: count(flags.id) }).from(attempts)
-      .leftJoin(flags, eq(flags.attemptId, attempts.id)).where(eq(attempts.quizId, quiz.id))
+      .innerJoin(quizzes, eq(attempts.quizId, quizzes.id))
+      .leftJoin(flags, eq(flags.attemptId, attempts.id)).where(sameLmsQuiz(quiz))
       .groupBy(attempts.id).orderBy(desc(attempts.createdAt));
+    const proctored = rows.map((r) => r.attempt);
+    const roster = actor.kind === 'lti' ? await courseRoster(db, lti, actor) : undefined;
+    const seen = new Map((roster ?? []).map((s) => [s.userId, s]));
+    for (const a of proctored) if (!seen.has(a.userId)) seen.set(a.userId, { userId: a.userId, name: a.userName ?? a.userId });
+    const unproctored = await unproctoredAttempts(connections, quiz, [...seen.values()], proctored);
     const q = sessionQuery(session);
-    res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), {
+    res.type('html').send(attemptListPage(quiz, rows.map((r) => presentAttemptRow(r.attempt, Number(r.flagCount))), { gate: await gateOf(db, quiz), unproctored }, {
       review: (id) => `/app/attempts/${id}/review?${q}`,
       settings: `/app/quizzes/${quiz.id}/settings?${q}`,
       accommodations: `/app/quizzes/${quiz.id}/accommodations?${q}`,

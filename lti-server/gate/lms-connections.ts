@@ -1,0 +1,34 @@
+// An LMS's web services as an admin connected them: one per registered platform (its issuer), the token encrypted
+// at rest with the install's key, readable only here.
+import { eq } from 'drizzle-orm';
+import { lmsConnections } from '../../models/schema.ts';
+import type { Database } from '../database.ts';
+import { decryptDocument, encryptDocument } from '../lti/database-plugin.ts';
+import { moodleWebServices, type MoodleWebServices } from './moodle-web-services.ts';
+
+export type LmsConnectionInput = { issuer: string; siteUrl: string; token: string };
+
+export function lmsConnectionStore(db: Database, key: string) {
+  return {
+    async save({ issuer, siteUrl, token }: LmsConnectionInput) {
+      const row = { issuer, kind: 'moodle' as const, siteUrl: siteUrl.replace(/\/$/, ''), tokenEncrypted: encryptDocument({ token }, key), updatedAt: new Date() };
+      await db.insert(lmsConnections).values(row).onConflictDoUpdate({ target: lmsConnections.issuer, set: row });
+      return { issuer, siteUrl: row.siteUrl };
+    },
+    async remove(issuer: string) {
+      const removed = await db.delete(lmsConnections).where(eq(lmsConnections.issuer, issuer)).returning({ issuer: lmsConnections.issuer });
+      return removed.length > 0;
+    },
+    /** Which platforms have a connection, without their tokens. */
+    async list() {
+      return db.select({ issuer: lmsConnections.issuer, kind: lmsConnections.kind, siteUrl: lmsConnections.siteUrl, updatedAt: lmsConnections.updatedAt }).from(lmsConnections);
+    },
+    /** The web services of a platform's LMS, if an admin connected them. */
+    async moodle(issuer: string): Promise<MoodleWebServices | undefined> {
+      const [row] = await db.select().from(lmsConnections).where(eq(lmsConnections.issuer, issuer));
+      if (!row) return undefined;
+      return moodleWebServices(row.siteUrl, String(decryptDocument(row.tokenEncrypted, key).token));
+    },
+  };
+}
+export type LmsConnectionStore = ReturnType<typeof lmsConnectionStore>;
