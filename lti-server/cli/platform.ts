@@ -8,6 +8,9 @@ import { activatePlatform, addPlatform, listPlatforms, platformInput, removePlat
 import { adminKey, runningServer } from '../admin/running-server.ts';
 import { createInvite } from '../lti/registration-invites.ts';
 import { z } from 'zod';
+import { connectMoodle, lmsConnectionInput, lmsConnectionStore } from '../gate/lms-connections.ts';
+
+type LmsConnectionInput = z.input<typeof lmsConnectionInput>;
 
 const usage = `Usage: npm run platform -- <command> [options]
 
@@ -19,6 +22,10 @@ Commands:
   remove --url ISSUER --client-id ID     Remove a platform and its keys
   activate --url ISSUER --client-id ID   Let a dynamically registered platform launch
   deactivate --url ISSUER --client-id ID Stop a platform's launches without removing it
+  moodle-token --url ISSUER --token TOKEN [--site URL]
+                                         Connect Moodle's web services (per-student quiz passwords, attempts
+                                         taken without Invigil); --site when the site address is not the issuer
+  moodle-token --url ISSUER --remove     Disconnect them
 
 Moodle: ISSUER is the site URL; auth endpoint /mod/lti/auth.php, token endpoint /mod/lti/token.php, JWKS /mod/lti/certs.php.
 Canvas: ISSUER https://canvas.instructure.com; auth https://sso.canvaslms.com/api/lti/authorize_redirect,
@@ -30,12 +37,12 @@ async function main() {
     options: {
       url: { type: 'string' }, 'client-id': { type: 'string' }, name: { type: 'string' },
       'auth-endpoint': { type: 'string' }, 'token-endpoint': { type: 'string' }, 'jwks-url': { type: 'string' },
-      hours: { type: 'string' },
+      hours: { type: 'string' }, token: { type: 'string' }, site: { type: 'string' }, remove: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate'].includes(command)) {
+  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate', 'moodle-token'].includes(command)) {
     console.log(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -70,6 +77,15 @@ async function main() {
       needs('url', 'client-id');
       await admin.remove(values.url!, values['client-id']!);
       console.log(`Removed ${values.url} (client ${values['client-id']}).`);
+    } else if (command === 'moodle-token') {
+      needs('url');
+      if (values.remove) {
+        console.log(await admin.disconnect(values.url!) ? `Moodle's web services disconnected from ${values.url}.` : `${values.url} had no web services connected.`);
+      } else {
+        needs('token');
+        const c = await admin.connect({ issuer: values.url!, token: values.token!, siteUrl: values.site });
+        console.log(`Moodle's web services connected for ${c.issuer} (site ${c.siteUrl}): each proctored start now gets its own quiz password.`);
+      }
     } else {
       needs('url', 'client-id');
       const p = await admin.setActive(values.url!, values['client-id']!, command === 'activate');
@@ -87,6 +103,8 @@ type Admin = {
   add(input: PlatformInput): Promise<PlatformRow>;
   remove(url: string, clientId: string): Promise<void>;
   setActive(url: string, clientId: string, active: boolean): Promise<PlatformRow>;
+  connect(input: LmsConnectionInput): Promise<{ issuer: string; siteUrl: string }>;
+  disconnect(issuer: string): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -106,6 +124,8 @@ function throughServer(serverUrl: string, key: string): Admin {
     add: (input) => call('POST', '/platforms', platformInput.parse(input)),
     remove: async (url, clientId) => { await call('POST', '/platforms/remove', { url, clientId }); },
     setActive: (url, clientId, active) => call('POST', '/platforms/state', { url, clientId, active }),
+    connect: (input) => call('POST', '/lms-connections', lmsConnectionInput.parse(input)),
+    disconnect: async (issuer) => (await call<{ removed: boolean }>('POST', '/lms-connections/remove', { issuer })).removed,
     close: () => Promise.resolve(),
   };
 }
@@ -114,6 +134,7 @@ function throughServer(serverUrl: string, key: string): Admin {
 async function direct(config: Config): Promise<Admin> {
   const database = await openDatabase(config.database);
   const lti = await startLtiProvider({ config, db: database.db, tokens: createTokenService(config.appSecret) });
+  const connections = lmsConnectionStore(database.db, config.ltiKey);
   return {
     list: () => listPlatforms(lti),
     invite: async (hours) => {
@@ -123,6 +144,12 @@ async function direct(config: Config): Promise<Admin> {
     add: (input) => addPlatform(lti, input),
     remove: (url, clientId) => removePlatform(lti, url, clientId),
     setActive: (url, clientId, active) => activatePlatform(lti, url, clientId, active),
+    connect: async (input) => {
+      const parsed = lmsConnectionInput.parse(input);
+      if (!(await listPlatforms(lti)).some((p) => p.url === parsed.issuer)) throw new Error(`No platform with issuer ${parsed.issuer} is registered: register the LMS first.`);
+      return connectMoodle(connections, parsed);
+    },
+    disconnect: (issuer) => connections.remove(issuer),
     close: () => database.close(),
   };
 }

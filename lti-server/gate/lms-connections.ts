@@ -4,9 +4,24 @@ import { eq } from 'drizzle-orm';
 import { lmsConnections } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import { decryptDocument, encryptDocument } from '../lti/database-plugin.ts';
+import { z } from 'zod';
 import { moodleWebServices, type MoodleWebServices } from './moodle-web-services.ts';
 
+export const lmsConnectionInput = z.object({
+  issuer: z.string().min(1).max(500),
+  /** The Moodle site's address; the issuer when left out (Moodle's issuer is its site address). */
+  siteUrl: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  token: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'a Moodle web-service token is letters and digits (Site administration › Server › Web services › Manage tokens)'),
+});
+
 export type LmsConnectionInput = { issuer: string; siteUrl: string; token: string };
+
+/** Saves a connection only once the token works: a wrong token or address is told now, not at the next exam. */
+export async function connectMoodle(store: LmsConnectionStore, input: z.infer<typeof lmsConnectionInput>) {
+  const siteUrl = input.siteUrl ?? input.issuer;
+  await moodleWebServices(siteUrl, input.token).check();
+  return store.save({ issuer: input.issuer, siteUrl, token: input.token });
+}
 
 export function lmsConnectionStore(db: Database, key: string) {
   return {

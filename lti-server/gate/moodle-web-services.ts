@@ -49,6 +49,10 @@ export function moodleWebServices(siteUrl: string, token: string, fetchImpl: typ
   }
 
   return {
+    /** Does the token answer for the quiz functions? (the quizzes its user can see, in no course: an empty list) */
+    async check() {
+      await call('mod_quiz_get_quizzes_by_courses', {});
+    },
     /** The quiz instance id behind a course module id (overrides and attempts take the instance id). */
     async quizInstance(courseId: string, cmid: number): Promise<number | undefined> {
       const { quizzes } = await call<{ quizzes: { id: number; coursemodule: number }[] }>('mod_quiz_get_quizzes_by_courses', { courseids: [courseId] });

@@ -9,9 +9,12 @@ import { activatePlatform, addPlatform, listPlatforms, removePlatform } from '..
 import { createInvite } from '../../lti/registration-invites.ts';
 import { installPolicy } from '../../policies/install.ts';
 import type { RouteContext } from '../context.ts';
-import { addPlatformBody, inviteBody, platformRef, platformStateBody } from './schema.ts';
+import { addPlatformBody, connectionRef, inviteBody, platformRef, platformStateBody } from './schema.ts';
+import { connectMoodle, lmsConnectionInput } from '../../gate/lms-connections.ts';
+import { moodleFunctions, MoodleServiceError } from '../../gate/moodle-web-services.ts';
+import { badRequest } from '../../http/errors.ts';
 
-export function adminApi({ db, lti, config, limiter }: RouteContext, key: string) {
+export function adminApi({ db, lti, config, limiter, connections }: RouteContext, key: string) {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
   const admin = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(adminBearer(key))
@@ -28,6 +31,18 @@ export function adminApi({ db, lti, config, limiter }: RouteContext, key: string
     const invite = await createInvite(db, input.hours);
     res.status(201).json({ url: `${config.publicUrl}/lti/register?invite=${invite.token}`, expiresAt: invite.expiresAt.toISOString() });
   });
+  admin('get', '/lms-connections').handle(async ({ res }) => res.json({ connections: await connections.list() }));
+  admin('post', '/lms-connections').validate(lmsConnectionInput).handle(async ({ res, input }) => {
+    const platforms = await listPlatforms(lti);
+    if (!platforms.some((p) => p.url === input.issuer)) throw badRequest(`No platform with issuer ${input.issuer} is registered: register the LMS first.`);
+    try {
+      res.status(201).json(await connectMoodle(connections, input));
+    } catch (error) {
+      if (error instanceof MoodleServiceError) throw badRequest(`${error.message}. Check the token, the site address and that the token's service holds ${moodleFunctions.join(', ')}.`);
+      throw error;
+    }
+  });
+  admin('post', '/lms-connections/remove').validate(connectionRef).handle(async ({ res, input }) => res.json({ removed: await connections.remove(input.issuer) }));
   router.use(errorHandler('json'));
   return router;
 }
