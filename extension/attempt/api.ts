@@ -1,6 +1,6 @@
 // The tool server's extension API, as the extension calls it. Every call carries the attempt token.
 import type {
-  AttemptEventInput, ChunkUploadResponse, FlagInput, HeartbeatInput, StartAttemptResponse, StreamName,
+  AttemptEventInput, ChunkUploadResponse, FlagInput, GatePassword, GateResultInput, HeartbeatInput, StartAttemptResponse, StreamName,
 } from '../../models/contracts.ts';
 import type { RecordingRung } from '../../models/recording.ts';
 
@@ -41,6 +41,9 @@ export function createAttemptApi(credentials: { apiBase: string; attemptId: stri
       call<ChunkUploadResponse>('/chunks', chunk),
     chunkComplete: (chunk: { stream: StreamName; segment: number; seq: number }) => call<{ kept: true }>('/chunks/complete', chunk),
     finish: () => call<{ status: string }>('/finish'),
+    /** The quiz password to type; refused (409) until the recording reaches the server. */
+    gatePassword: () => call<GatePassword>('/gate/password'),
+    gateResult: (result: GateResultInput) => call<{ recorded: true }>('/gate/result', result),
     /** Times an upload of `bytes` random bytes, reports it, and returns the rung the server chose. */
     async bandwidth(bytes: number) {
       // Random bytes, so no proxy can compress them away (getRandomValues fills at most 64 KiB at a time).

@@ -7,7 +7,7 @@ import { flagKinds } from '../../models/flags.ts';
 import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
 import { bandwidthProbeBytes, type RecordingRung } from '../../models/recording.ts';
 import { streamLabels, type StreamName } from '../../models/streams.ts';
-import { createAttemptApi, startAttempt, withRetry, type AttemptApi } from '../attempt/api.ts';
+import { ApiError, createAttemptApi, startAttempt, withRetry, type AttemptApi } from '../attempt/api.ts';
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
 import { failed, recordFailuresWith, reportFailure } from '../attempt/failures.ts';
 import { createAttemptMachine } from '../attempt/machine.ts';
@@ -18,7 +18,7 @@ import { adapterFor } from '../lms/adapters.ts';
 import { releaseLeftovers, startLockdown, workerStarted, type Lockdown } from '../lockdown/manager.ts';
 import { serveQuizPages } from '../lockdown/quiz-pages.ts';
 import '../lockdown/rules/index.ts';
-import { serve, type LostStream } from '../messaging/protocol.ts';
+import { serve, type LostStream, type QuizGuardToPage } from '../messaging/protocol.ts';
 import { originOf } from '../../models/origins.ts';
 import { approveOrigin, currentTrust, isTrusted, onTrustChanged, revokeOrigin } from '../trust/approved-origins.ts';
 import { requestApproval } from '../trust/approval-requests.ts';
@@ -32,6 +32,11 @@ type Run = {
   released: Promise<void>;
   /** The quiz tab has been on an attempt page of the LMS (so a later landing on the front page may mean "submitted"). */
   attemptSeen: boolean;
+  signal: AbortSignal;
+  /** The quiz gate in this run: how often the password was typed, and whether its outcome was told to the server. */
+  gate: { typings: number; outcomeReported: boolean; rejectedReported: boolean };
+  /** Brought back after the browser or the worker restarted (the LMS may remember the password it was given). */
+  resumed: boolean;
 };
 
 const quizPages = serveQuizPages(() => {
@@ -44,6 +49,7 @@ const quizPages = serveQuizPages(() => {
     lostStreams: [...run.lostStreams.values()],
     report: run.events.report,
     restartStream: (stream: StreamName) => void restartStream(run, stream).catch(failed('restarting a stream')),
+    passwordPrompt: (rejected, reply) => void answerPasswordPrompt(run, rejected, reply).catch(failed('entering the quiz password')),
     end: () => void machine.finish('ended from the quiz page').catch(failed('finishing from the quiz page')),
   };
 });
@@ -55,7 +61,7 @@ const reportFlag = (api: AttemptApi, flag: Parameters<AttemptApi['flags']>[0][nu
   void withRetry(() => api.flags([flag]), { maxDelayMs: 10_000 }).catch(failed(`reporting a ${flag.type} flag`));
 
 /** Lockdown, heartbeats and the quiz page's guard for an attempt whose recorder runs; all stop when `signal` aborts. */
-async function lockDown(attempt: ActiveAttempt, signal: AbortSignal): Promise<Run> {
+async function lockDown(attempt: ActiveAttempt, signal: AbortSignal, resumed = false): Promise<Run> {
   const api = createAttemptApi(attempt);
   const events = createEventQueue(api);
   const stopRecordingFailures = recordFailuresWith((where, message) => events.report('extension_error', { where, message, summary: `The extension could not finish ${where}: ${message}` }));
@@ -68,10 +74,57 @@ async function lockDown(attempt: ActiveAttempt, signal: AbortSignal): Promise<Ru
     stopRecordingFailures();
     resolve(quizPages.release().then(releaseLeftovers).catch(failed('releasing the lockdown')));
   }, { once: true }));
-  const run: Run = { attempt, api, events, lockdown, lostStreams: new Map(), released, attemptSeen: false };
+  const run: Run = {
+    attempt, api, events, lockdown, lostStreams: new Map(), released, attemptSeen: false, signal, resumed,
+    gate: { typings: 0, outcomeReported: false, rejectedReported: false },
+  };
   startTamperEvidence(signal, attempt, api, () => void machine.endLocally('the server says the attempt is no longer running').catch(failed('ending the attempt locally')));
   if (signal.aborted) throw new Error('The attempt ended while it was starting.');
   return run;
+}
+
+/** Waits for the server to hand out the quiz password: it does once this attempt's recording reached it. */
+async function gatePassword(api: AttemptApi, signal: AbortSignal) {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return (await api.gatePassword()).password;
+    } catch (error) {
+      // 409: no recording has arrived yet. Anything else permanent will not change by asking again.
+      if (error instanceof ApiError && error.permanent && error.status !== 409) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 1000 + 500 * attempt)));
+    }
+  }
+  throw new Error('The attempt ended before the quiz password was given.');
+}
+
+/** Most times one run types the password (a prompt that keeps coming back means something else is wrong). */
+const mostTypings = 3;
+
+/** The quiz asks for its password: type the gate's, or say why not (never retrying a password the quiz refused). */
+async function answerPasswordPrompt(run: Run, rejected: boolean, reply: (message: QuizGuardToPage) => void) {
+  if (rejected && run.gate.typings > 0) {
+    reply({ type: 'gate', notice: 'The quiz did not accept the password Invigil entered. Your instructor has been told. Ask them to check the quiz password shown in Invigil, then open the quiz again from Invigil.' });
+    if (!run.gate.rejectedReported) {
+      run.gate.rejectedReported = true;
+      void withRetry(() => run.api.gateResult({ result: 'rejected' }), { signal: run.signal, maxDelayMs: 10_000 }).catch(failed('reporting the refused quiz password'));
+    }
+    return;
+  }
+  if (run.gate.typings >= mostTypings) return;
+  reply({ type: 'gate', notice: 'Invigil enters the quiz password as soon as your recording reaches the server…' });
+  const password = await gatePassword(run.api, run.signal);
+  run.gate.typings += 1;
+  reply({ type: 'password', password });
+}
+
+/** The quiz tab reached an attempt page: the gate let the student in (or there was none), once per run. */
+function attemptOpened(run: Run, lmsAttemptId: string | undefined) {
+  if (run.gate.outcomeReported) return;
+  // A resumed run may find the LMS still remembering the password from before the crash: that is no missing gate.
+  if (!run.gate.typings && run.resumed) return;
+  run.gate.outcomeReported = true;
+  const result = run.gate.typings ? 'accepted' as const : 'not_asked' as const;
+  void withRetry(() => run.api.gateResult({ result, lmsAttemptId }), { signal: run.signal, maxDelayMs: 10_000 }).catch(failed('reporting the quiz gate'));
 }
 
 /** The bandwidth ladder's check: a failed check records reduced video rather than risk a backlog. */
@@ -125,7 +178,11 @@ const machine = createAttemptMachine<{ apiBase: string; startToken: string }, Ru
     // A recorder that kept running keeps its segment; one that was lost starts a new segment.
     const recorder = await tellRecorder('status', undefined);
     if (!recorder.recording.length) await tellRecorder('start', { attempt, segment: await takeSegmentNumber() });
-    return lockDown(attempt, signal);
+    // After a browser restart the quiz tab is gone: the lockdown follows a new one, where the student continues the
+    // attempt (the LMS asks for the password again, and the extension types it).
+    const quizTabId = await browser.tabs.get(attempt.quizTabId).then((tab) => tab.id, () => undefined)
+      ?? (await browser.tabs.create({ url: attempt.quizUrl, active: true })).id;
+    return lockDown(quizTabId === attempt.quizTabId ? attempt : await updateAttempt({ quizTabId }), signal, true);
   },
 
   // The quiz page is asked to connect only now: it is answered by the running attempt.
@@ -273,7 +330,10 @@ export default defineBackground(() => {
     const adapter = adapterFor(run.attempt.quizUrl);
     if (!adapter) return;
     const url = new URL(details.url);
-    if (adapter.isAttemptPage(url)) run.attemptSeen = true;
+    if (adapter.isAttemptPage(url)) {
+      run.attemptSeen = true;
+      attemptOpened(run, adapter.lmsAttemptId(url));
+    }
     const afterFormRedirect = details.transitionType === 'form_submit' && (details.transitionQualifiers ?? []).includes('server_redirect');
     if (adapter.isSubmitted({ url, afterFormRedirect, attemptSeen: run.attemptSeen })) {
       void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));

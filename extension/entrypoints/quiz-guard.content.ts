@@ -6,6 +6,7 @@ import { failed } from '../attempt/failures.ts';
 import { showOverlay } from '../lockdown/overlay.ts';
 import { startPageLockdown } from '../lockdown/page-manager.ts';
 import '../lockdown/page-rules/index.ts';
+import { watchPasswordPrompt } from '../lms/password-prompt.ts';
 import {
   lockdownActiveKey, quizGuardPortName, serve, typedPort, type LostStream, type QuizGuardFromPage, type QuizGuardToPage,
 } from '../messaging/protocol.ts';
@@ -16,7 +17,8 @@ export default defineContentScript({
   main() {
     let port: ReturnType<typeof typedPort<QuizGuardToPage, QuizGuardFromPage>> | undefined;
     type Overlay = ReturnType<typeof showOverlay>;
-    let guard: { stop(): void; overlay?: Overlay } | undefined;
+    let guard: { stop(): void; overlay?: Overlay; gate?: ReturnType<typeof watchPasswordPrompt> } | undefined;
+    let gateNotice = '';
     let lostStreams: LostStream[] = [];
     // Reports made while the background restarts wait here.
     const unsent: QuizGuardFromPage[] = [];
@@ -26,12 +28,18 @@ export default defineContentScript({
       else unsent.push(message);
     };
     const release = () => {
+      guard?.gate?.stop();
       guard?.stop();
       guard?.overlay?.remove();
       guard = undefined;
     };
     const onMessage = (m: QuizGuardToPage) => {
       if (m.type === 'release') return release();
+      if (m.type === 'password') return guard?.gate?.type(m.password);
+      if (m.type === 'gate') {
+        gateNotice = m.notice;
+        return guard?.overlay?.gate(gateNotice);
+      }
       lostStreams = m.lostStreams;
       guard?.overlay?.streams(lostStreams);
       if (m.type === 'lockdown' && !guard) {
@@ -39,9 +47,16 @@ export default defineContentScript({
         const onDocument = () => {
           const overlay = showOverlay({ labels: m.labels, onEnd: () => send({ type: 'end' }), onRestart: (stream) => send({ type: 'restart-stream', stream }) });
           overlay.streams(lostStreams);
+          overlay.gate(gateNotice);
           return overlay;
         };
-        guard = { stop: lockdown.stop, overlay: document.body ? onDocument() : undefined };
+        guard = {
+          stop: lockdown.stop, overlay: document.body ? onDocument() : undefined,
+          gate: watchPasswordPrompt(location.href, {
+            prompt: (rejected) => send({ type: 'password-prompt', rejected }),
+            typed: () => guard?.overlay?.gate('Invigil entered the quiz password. Starting the quiz…'),
+          }),
+        };
         if (!document.body) {
           document.addEventListener('DOMContentLoaded', () => { if (guard) guard.overlay = onDocument(); }, { once: true });
         }
@@ -63,6 +78,11 @@ export default defineContentScript({
       });
     };
 
+    // The lockdown's end reaches every page through storage too, whatever became of its port (a page that connected
+    // while the attempt was ending, a message lost to the disconnect): no bar outlives the attempt.
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && lockdownActiveKey in changes && !changes[lockdownActiveKey].newValue) release();
+    });
     void browser.storage.local.get(lockdownActiveKey).then((stored) => { if (stored[lockdownActiveKey]) connect(); }, failed('reading whether lockdown runs'));
     // Lockdown starting after this page loaded (the quiz tab opens before the rules start).
     serve('quiz-page', {

@@ -17,6 +17,7 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   button.end { background: #fff; color: #12263f; }
   button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
   ul { flex-basis: 100%; margin: .25rem 0 0; padding-left: 1.25rem; }
+  .gate { flex-basis: 100%; background: #e8f0fe; color: #1b1f24; padding: .5rem; border-radius: 4px; }
   .lost { flex-basis: 100%; background: #ffdd57; color: #1b1f24; padding: .5rem; border-radius: 4px; }
   .lost button { border-color: #1b1f24; color: #1b1f24; margin-left: .5rem; }
   .pause { position: fixed; inset: 0; z-index: 2147483646; background: #12263f; color: #fff; display: flex; flex-direction: column;
@@ -35,6 +36,7 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   <span class="confirm" hidden role="alert">End the proctored attempt now? Recording stops and the lockdown is lifted.
     <button type="button" class="yes">Yes, end it</button> <button type="button" class="no">Keep going</button></span>
   <ul id="rules" hidden></ul>
+  <div class="gate" role="status" aria-live="polite" hidden></div>
   <div class="lost" role="alert" hidden><span class="lost-text"></span> <button type="button" class="restart">Restart</button></div>
 </div>`;
   // Text goes in through textContent only: nothing from outside is ever parsed as HTML.
@@ -77,6 +79,12 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   document.documentElement.append(host);
   return {
     remove: () => host.remove(),
+    /** A sentence about the quiz password (being typed, refused); empty hides it. */
+    gate(notice: string) {
+      const line = root.querySelector<HTMLElement>('.gate')!;
+      line.textContent = notice;
+      line.hidden = !notice;
+    },
     /** Shows the streams that stopped (none: hides the warning and uncovers the quiz). */
     streams(list: LostStream[]) {
       first = list[0];

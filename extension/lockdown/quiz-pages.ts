@@ -15,6 +15,8 @@ export type QuizPageLockdown = {
   lostStreams: LostStream[];
   report: (type: ExtensionEventType, details: Record<string, string | number | boolean>) => void;
   restartStream: (stream: StreamName) => void;
+  /** The page shows the quiz's password prompt; `reply` answers that page (the password, or a notice). */
+  passwordPrompt: (rejected: boolean, reply: (message: QuizGuardToPage) => void) => void;
   end: () => void;
 };
 
@@ -42,6 +44,7 @@ export function serveQuizPages(current: () => QuizPageLockdown | undefined) {
           if (!now || now.quizTabId !== tabId) return;
           if (m.type === 'event') now.report(m.event, m.details);
           if (m.type === 'restart-stream') now.restartStream(m.stream);
+          if (m.type === 'password-prompt') now.passwordPrompt(m.rejected, (reply) => port.post(reply));
           if (m.type === 'end') now.end();
         });
         port.post({ type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams });

@@ -130,10 +130,15 @@ export type LostStream = { stream: StreamName; since: number; pause: boolean; er
 export type QuizGuardToPage =
   | { type: 'lockdown'; pageRules: string[]; labels: string[]; lostStreams: LostStream[] }
   | { type: 'streams'; lostStreams: LostStream[] }
+  /** The quiz password, for the prompt the page reported; or why there is none to type. */
+  | { type: 'password'; password: string }
+  | { type: 'gate'; notice: string }
   | { type: 'release' };
 export type QuizGuardFromPage =
   | { type: 'event'; event: ExtensionEventType; details: Record<string, string | number | boolean> }
   | { type: 'restart-stream'; stream: StreamName }
+  /** The quiz shows its password prompt (`rejected`: with "The password entered was incorrect"). */
+  | { type: 'password-prompt'; rejected: boolean }
   | { type: 'end' };
 
 /** A port whose messages are typed each way. */

@@ -18,7 +18,7 @@ export function moodleForm(params: Record<string, unknown>, prefix = '', form = 
     const name = prefix ? `${prefix}[${key}]` : key;
     if (value === undefined || value === null) continue;
     if (typeof value === 'object') moodleForm(value as Record<string, unknown>, name, form);
-    else form.append(name, String(value));
+    else form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
   }
   return form;
 }
