@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import { moodleQuizModule } from './moodle-quiz.ts';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 const lti = 'https://purl.imsglobal.org/spec/lti/claim';
@@ -38,6 +39,15 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.use(express.json());
+  // Moodle's quiz module (quizzes added with moodle.addQuiz); the short quizzes below answer the other ids.
+  const moodle = moodleQuizModule({ name: 'Test LMS' });
+  app.use(moodle.router);
+  /** Logs the browser in as a user, as Moodle's login page would, then goes on. */
+  const logIn = (res: express.Response, user: string) => res.cookie('MoodleSession', moodle.login(user), { httpOnly: true, sameSite: 'lax', path: '/' });
+  app.get('/login/as', (req, res) => {
+    logIn(res, typeof req.query.user === 'string' ? req.query.user : 'student-1');
+    res.redirect(303, typeof req.query.next === 'string' && req.query.next.startsWith('/') ? req.query.next : '/');
+  });
 
   let issuer = '';
   let tool: ToolRegistration | undefined;
@@ -91,6 +101,8 @@ export async function startTestPlatform(options: { contextId?: string } = {}) {
     const fault = typeof req.query.fault === 'string' ? (req.query.fault as LaunchFault) : undefined;
     // Institution and system roles, sent beside the course role as Canvas and Moodle do.
     const extraRoles = typeof req.query.extraRoles === 'string' ? req.query.extraRoles.split(' ').filter(Boolean) : [];
+    // Launching from a course means being logged in to the LMS as that user.
+    if (moodle.sessionOf(req)?.userid !== user.id) logIn(res, user.id);
     const hint = randomBytes(12).toString('hex');
     pending.set(hint, { user, message, resourceLinkId, fault, extraRoles });
     res.type('html').send(autoPost(tool.loginUrl, {
@@ -284,6 +296,9 @@ ${done ? '<h3>Your attempts</h3><div class="card"><table class="quizreviewsummar
     },
     resourceLinks,
     deepLinkResponses,
+    /** The course's Moodle quizzes: add one, log in, give the admin a web-service token. */
+    moodle,
+    contextId,
     lineItems,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
