@@ -1,0 +1,194 @@
+// The quiz gate on the Moodle-like test LMS (test/lti-platform/moodle-quiz.ts): the instructor pastes Invigil's
+// password into the quiz; the extension types it, in the dialogue and on the full page, only once recording runs;
+// a refused password is reported; with a web-service token each student gets a one-time password, rotated at the
+// end; an attempt taken without Invigil shows as "not proctored"; time-up ends the proctored attempt; and after
+// submission no quiz page keeps the lockdown bar.
+import { and, eq } from 'drizzle-orm';
+import type { Page } from 'puppeteer-core';
+import { expect } from 'vitest';
+import { attemptEvents, attempts, chunks } from '../../models/schema.ts';
+import { adminKey } from '../../lti-server/admin/running-server.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { lmsTest } from '../support/fixtures.ts';
+import { deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
+import { until } from '../support/wait.ts';
+
+const gatedCmid = 11;
+const test = lmsTest({
+  quiz: (quizUrl) => ({ ...quizSettingsForm, title: 'Gated quiz', quizUrl: quizUrl.replace('id=1', `id=${gatedCmid}`), recordWebcam: 'on', recordScreen: '' }),
+});
+
+const quizIdOf = (platform: TestPlatform, resourceLinkId: string) => platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
+
+/** The instructor's page, through a launch of the proctored link. */
+async function instructorPage(platform: TestPlatform, resourceLinkId: string, page: 'settings' | 'attempts') {
+  const { browser, scope } = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
+  const { body } = await browser.request(`${new URL(platform.tool!.launchUrl).origin}/app/quizzes/${quizIdOf(platform, resourceLinkId)}/${page}?c=${scope}`);
+  return body;
+}
+const gateOnPage = (body: string) => /data-gate="([a-z_]+)"/.exec(body)?.[1];
+const passwordOnPage = (body: string) => /id="gate-password" value="([^"]+)"/.exec(body)?.[1];
+
+/** Every address the quiz tab asked for, to show the password never rode in one. */
+function addressesOf(page: Page) {
+  const seen: string[] = [];
+  page.on('request', (request) => seen.push(request.url()));
+  return seen;
+}
+
+async function quizTabOf(chromium: Awaited<ReturnType<typeof launchChromium>>, cmid: number) {
+  return until('the quiz tab', async () => (await chromium.browser.pages()).find((p) => p.url().includes(`/mod/quiz/view.php?id=${cmid}`)), 30_000);
+}
+
+/** Next page, Finish attempt, Submit all and finish, and the confirmation's save: Moodle's way out (§4, §6). */
+async function submitQuiz(quizTab: Page) {
+  await Promise.all([quizTab.waitForNavigation(), quizTab.click('#mod_quiz-next-nav')]);
+  await Promise.all([quizTab.waitForNavigation(), quizTab.click('#mod_quiz-next-nav')]);
+  expect(quizTab.url()).toContain('/mod/quiz/summary.php');
+  await quizTab.click('.btn-finishattempt button');
+  await quizTab.waitForSelector('.modal.show [data-action=save]');
+  await Promise.all([quizTab.waitForNavigation(), quizTab.click('.modal.show [data-action=save]')]);
+}
+
+test('the instructor pastes the password, the extension types it in the dialogue, and the gate reads "working"', { timeout: 240_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+  const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId, timeLimitSeconds: 600 });
+  const settings = await instructorPage(platform, resourceLinkId, 'settings');
+  expect(gateOnPage(settings)).toBe('not_checked');
+  expect(settings).toContain('Extra restrictions on attempts › Require password');
+  const password = passwordOnPage(settings)!;
+  expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
+  moodleQuiz.password = password; // what the instructor does in Moodle's quiz settings
+
+  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-gate');
+  const quizTab = await quizTabOf(chromium, gatedCmid);
+  const addresses = addressesOf(quizTab);
+  await quizTab.bringToFront();
+  // The student presses the start button; Moodle opens its "Start attempt" dialogue, and the extension fills it.
+  await quizTab.click('.quizstartbuttondiv [type=submit]');
+  await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  const lmsAttemptId = new URL(quizTab.url()).searchParams.get('attempt');
+  const moodleAttempt = platform.moodle.attempts.find((a) => String(a.id) === lmsAttemptId)!;
+  expect(moodleAttempt.userid).toBe('student-gate');
+
+  // Recording reached the server before the password was handed out.
+  const [issued] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'gate_password_issued')));
+  const firstChunks = await invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.uploaded, true)));
+  expect(firstChunks.some((c) => c.createdAt <= issued.occurredAt)).toBe(true);
+  expect(issued.details.mode).toBe('quiz');
+  await until('the Moodle attempt id on the proctored attempt', async () => {
+    const [a] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+    return a.lmsAttemptId === lmsAttemptId;
+  }, 30_000);
+  expect(gateOnPage(await instructorPage(platform, resourceLinkId, 'settings'))).toBe('working');
+  const list = await instructorPage(platform, resourceLinkId, 'attempts');
+  expect(gateOnPage(list)).toBe('working');
+  expect(list).toContain(`<td class="lms-attempt">${lmsAttemptId}</td>`);
+  // The password never rode in an address (the secure-window popup puts it in one: §9).
+  expect(addresses.filter((a) => a.includes(password))).toEqual([]);
+
+  await submitQuiz(quizTab);
+  expect(quizTab.url()).toContain('/mod/quiz/review.php');
+  expect(moodleAttempt.state).toBe('finished');
+  await until('the attempt to finish on the server', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
+  await until('the extension to let go', async () => (await extensionStatus(chromium)).attempt === null, 60_000);
+  // No bar on the review page, nor on the front page it links to, however the release and the page load raced.
+  expect(await quizTab.$('invigil-overlay')).toBeNull();
+  await Promise.all([quizTab.waitForNavigation(), quizTab.click('a.mod_quiz-next-nav')]);
+  expect(quizTab.url()).toContain(`/mod/quiz/view.php?id=${gatedCmid}`);
+  expect(await quizTab.$('invigil-overlay')).toBeNull();
+});
+
+test('a refused password is reported once, on the full-page form, and the student is told to ask the instructor', { timeout: 180_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+  const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId });
+  moodleQuiz.password = 'Not-what-Invigil-shows-1';
+  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-wrong');
+  const quizTab = await quizTabOf(chromium, gatedCmid);
+  await quizTab.bringToFront();
+  const posts: string[] = [];
+  quizTab.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/mod/quiz/startattempt.php')) posts.push(r.postData() ?? ''); });
+  await quizTab.click('.quizstartbuttondiv [type=submit]');
+  // Moodle's wrong-password page (§3), with the extension's sentence in the bar.
+  await quizTab.waitForFunction(() => (document.getElementById('id_error_quizpassword')?.textContent ?? '').includes('The password entered was incorrect'), { timeout: 120_000, polling: 500 });
+  const notice = await until('the notice in the bar', async () => quizTab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent), 30_000);
+  expect(notice).toContain('did not accept the password');
+  await until('the refusal on the server', async () => (await invigil.db.select().from(attemptEvents)
+    .where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'gate_password_rejected')))).length === 1, 30_000);
+  expect(gateOnPage(await instructorPage(platform, resourceLinkId, 'attempts'))).toBe('password_rejected');
+  // Typed once, with Moodle's field names; never again on the error page.
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toContain('_qf__mod_quiz_form_preflight_check_form=1');
+  expect(posts[0]).toContain('submitbutton=Start+attempt');
+  expect(platform.moodle.attempts.filter((a) => a.userid === 'student-wrong')).toEqual([]);
+  await finishFromPopup(chromium);
+});
+
+test('with a web-service token each student gets a one-time password, rotated at the end; a direct attempt shows as not proctored', { timeout: 240_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+  const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId });
+  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  const admin = (body: unknown) => fetch(`${invigil.url}/admin/api/lms-connections`, {
+    method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  // A token whose service lacks a function is refused now, saying what to add.
+  const partial = await admin({ issuer: platform.issuer, token: platform.moodle.addToken(['mod_quiz_get_user_attempts']) });
+  expect(partial.status).toBe(400);
+  expect(((await partial.json()) as { error: { message: string } }).error.message).toMatch(/Moodle refused mod_quiz_get_quizzes_by_courses: Access control exception.*mod_quiz_save_overrides/);
+  const connected = await admin({ issuer: platform.issuer, token: platform.moodle.addToken(['mod_quiz_get_quizzes_by_courses', 'mod_quiz_save_overrides', 'mod_quiz_get_user_attempts']) });
+  expect(connected.status).toBe(201);
+  expect(await instructorPage(platform, resourceLinkId, 'settings')).toContain('data-per-student="on"');
+
+  // A student who knows the quiz password takes it in a plain browser, without Invigil.
+  platform.addMember({ id: 'student-direct', name: 'Dana Direct', role: 'learner' });
+  platform.addMember({ id: 'student-own', name: 'Olive Own', role: 'learner' });
+  const plain = new HttpBrowser();
+  const front = await plain.follow(`${platform.issuer}/login/as?user=student-direct&next=/mod/quiz/view.php?id=${gatedCmid}`);
+  const sesskey = /name="sesskey" value="([^"]+)"/.exec(front.body)![1];
+  const started = await plain.request(`${platform.issuer}/mod/quiz/startattempt.php`, { csrf: false, form: { cmid: String(gatedCmid), sesskey, _qf__mod_quiz_form_preflight_check_form: '1', quizpassword: moodleQuiz.password, submitbutton: 'Start attempt' } });
+  expect(started.url).toContain('/mod/quiz/attempt.php');
+  const direct = platform.moodle.attempts.find((a) => a.userid === 'student-direct')!;
+
+  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-own');
+  const quizTab = await quizTabOf(chromium, gatedCmid);
+  await quizTab.bringToFront();
+  await quizTab.click('.quizstartbuttondiv [type=submit]');
+  await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  const own = platform.moodle.overrides.find((o) => o.userid === 'student-own')!;
+  const typed = own.password!;
+  expect(typed).not.toBe(moodleQuiz.password);
+  const [issued] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'gate_password_issued')));
+  expect(issued.details.mode).toBe('student');
+
+  const list = await instructorPage(platform, resourceLinkId, 'attempts');
+  expect(list).toContain(`data-lms-attempt="${direct.id}"`);
+  expect(list).toMatch(/Dana Direct<\/td><td>\d+ <span class="badge">not proctored<\/span>/);
+  const ownLms = platform.moodle.attempts.find((a) => a.userid === 'student-own')!;
+  expect(list).not.toContain(`data-lms-attempt="${ownLms.id}"`);
+
+  await submitQuiz(quizTab);
+  await until('the override\'s password to be rotated', async () => own.password !== typed, 60_000);
+  // The used password opens nothing now: a friend given it meets Moodle's refusal.
+  const friend = new HttpBrowser();
+  const friendFront = await friend.follow(`${platform.issuer}/login/as?user=student-own&next=/mod/quiz/view.php?id=${gatedCmid}`);
+  const friendKey = /name="sesskey" value="([^"]+)"/.exec(friendFront.body)![1];
+  const refused = await friend.request(`${platform.issuer}/mod/quiz/startattempt.php`, { csrf: false, form: { cmid: String(gatedCmid), sesskey: friendKey, _qf__mod_quiz_form_preflight_check_form: '1', quizpassword: typed, submitbutton: 'Start attempt' } });
+  expect(refused.body).toContain('The password entered was incorrect');
+});
+
+test('time-up auto-submit finishes the proctored attempt', { timeout: 240_000 }, async ({ lms: { invigil, platform }, chromium }) => {
+  const cmid = 12;
+  const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, timeLimitSeconds: 25, reviewAfterAttempt: false });
+  const { resourceLinkId } = await deepLinkQuiz(platform, { ...quizSettingsForm, title: 'Timed quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=${cmid}`, recordWebcam: 'on', recordScreen: '' });
+  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-timed');
+  const quizTab = await quizTabOf(chromium, cmid);
+  await quizTab.bringToFront();
+  await quizTab.click('.quizstartbuttondiv [type=submit]');
+  await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  // The student does nothing; the page submits itself at 0 s, and the closed review sends it on to view.php (§7).
+  await until('the proctored attempt to finish', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 120_000);
+  expect(platform.moodle.attempts.find((a) => a.userid === 'student-timed')!.state).toBe('finished');
+  const [ending] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'attempt_finishing')));
+  expect(ending.details.reason).toBe('quiz submitted (moodle)');
+});
