@@ -55,6 +55,11 @@ export function moodleQuizModule(site: { name: string }) {
 
   const router = express.Router();
   router.use(express.urlencoded({ extended: false }));
+  const login = (userid: string) => {
+    const sid = randomBytes(12).toString('hex');
+    sessions.set(sid, { sid, userid, sesskey: randomBytes(5).toString('hex'), passwordChecked: new Set() });
+    return sid;
+  };
 
   const sessionOf = (req: Request) => {
     const sid = /(?:^|;\s*)MoodleSession=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
@@ -85,11 +90,25 @@ ${options.honesty ? `<fieldset id="id_honestycheckheader"><div id="fitem_id_hone
   // The "Click to enter text" link shows the input, as the passwordunmask widget does.
   const unmaskScript = `document.addEventListener('click', (e) => { const edit = e.target.closest && e.target.closest('[data-passwordunmask="edit"]'); if (!edit) return; e.preventDefault(); const input = document.getElementById('id_quizpassword'); input.classList.remove('d-none'); input.style.display = ''; input.focus(); });`;
 
+  // Moodle's login page (§1), which sends the user on to the page that asked for it.
+  router.get('/login/index.php', (req, res) => res.type('html').send(`<!doctype html><html lang="en"><head><title>Log in to the site | ${esc(site.name)}</title></head>
+<body id="page-login-index"><form method="post" action="/login/index.php"><input type="hidden" name="wantsurl" value="${esc(typeof req.query.wantsurl === 'string' ? req.query.wantsurl : '/')}">
+<label for="username">Username</label> <input id="username" name="username"> <label for="password">Password</label> <input id="password" name="password" type="password">
+<button type="submit" id="loginbtn">Log in</button></form></body></html>`));
+  router.post('/login/index.php', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    if (!body.username) return res.redirect(303, '/login/index.php');
+    const sid = login(body.username);
+    res.cookie('MoodleSession', sid, { httpOnly: true, sameSite: 'lax', path: '/' });
+    return res.redirect(303, body.wantsurl?.startsWith('/') ? body.wantsurl : '/');
+  });
+  const toLogin = (req: Request, res: Response) => res.redirect(303, `/login/index.php?wantsurl=${encodeURIComponent(req.originalUrl)}`);
+
   router.get('/mod/quiz/view.php', (req, res, next) => {
     const quiz = quizOf(req.query.id);
     if (!quiz) return next();
     const s = sessionOf(req);
-    if (!s) return res.redirect(303, '/login/index.php');
+    if (!s) return toLogin(req, res);
     const mine = userAttempts(quiz, s.userid);
     const inProgress = mine.some((a) => a.state === 'inprogress');
     const label = inProgress ? 'Continue your attempt' : mine.length ? 'Re-attempt quiz' : 'Attempt quiz';
@@ -133,7 +152,7 @@ ${askPassword ? `<div hidden>${preflightForm(quiz, s, { honesty: quiz.timeLimitS
     const quiz = quizOf(fields.cmid);
     if (!quiz) return next();
     const s = sessionOf(req);
-    if (!s) return res.redirect(303, '/login/index.php');
+    if (!s) return toLogin(req, res);
     if (fields.sesskey !== s.sesskey) return res.status(403).type('html').send('<h1>Invalid sesskey</h1>');
     if (needsPassword(quiz, s)) {
       // Moodle 4.5.6 reads the preflight form only when posted (its GET test uses the field's old name, §9).
@@ -160,7 +179,7 @@ ${askPassword ? `<div hidden>${preflightForm(quiz, s, { honesty: quiz.timeLimitS
   const attemptPage = (req: Request, res: Response) => {
     const quiz = quizOf(req.query.cmid ?? (req.body as Record<string, string> | undefined)?.cmid);
     const s = sessionOf(req);
-    if (!quiz || !s) { res.redirect(303, '/login/index.php'); return undefined; }
+    if (!quiz || !s) { toLogin(req, res); return undefined; }
     const id = Number(req.query.attempt ?? (req.body as Record<string, string> | undefined)?.attempt);
     const attempt = attempts.find((a) => a.id === id && a.userid === s.userid && a.quiz === quiz.quizId);
     if (!attempt) { res.status(404).type('html').send('<h1>This attempt does not exist</h1>'); return undefined; }
@@ -368,11 +387,7 @@ ${quiz.secureWindow ? '<input type="button" id="secureclosebutton" value="Finish
     /** What the teacher sets in the quiz's settings. */
     quiz: (cmid: number) => quizzes.get(cmid)!,
     /** Logs a user in: the session cookie to give the browser. */
-    login(userid: string) {
-      const sid = randomBytes(12).toString('hex');
-      sessions.set(sid, { sid, userid, sesskey: randomBytes(5).toString('hex'), passwordChecked: new Set() });
-      return sid;
-    },
+    login,
     sessionOf,
     /** A web-service token for a service holding these functions (an admin's steps in Site administration). */
     addToken(functions: string[]) {
