@@ -3,7 +3,7 @@
 import { bridgeSource, type BridgeMessage } from '../../models/bridge.ts';
 import { byId, pageData } from './page-data.ts';
 
-type Config = { createUrl: string; apiBase: string; csrf: string };
+type Config = { createUrl: string; windowUrl: string; apiBase: string; csrf: string };
 const config = pageData<Config>('invigil-config');
 const status = byId('extension-status');
 const startStatus = byId('start-status');
@@ -79,8 +79,37 @@ window.addEventListener('message', (event: MessageEvent<BridgeMessage | undefine
 const ping = () => toBridge({ source: bridgeSource, type: 'ping' });
 ping();
 const pinger = setInterval(() => (extensionFound ? clearInterval(pinger) : ping()), 500);
+// Inside the LMS's iframe (Moodle's "embed" container, Canvas): the page offers to move to a window of its own.
+const framed = window.top !== window;
+const framedBox = byId('framed');
+framedBox.hidden = !framed;
+byId<HTMLButtonElement>('open-window').addEventListener('click', () => {
+  // Opened at once, within the click, so no popup blocker stops it; the address follows.
+  const opened = window.open('about:blank', '_blank');
+  fetch(config.windowUrl, { method: 'POST', headers: { 'x-csrf-token': config.csrf } })
+    .then(async (response) => {
+      const body = await response.json() as { url?: string; error?: { message?: string } };
+      if (!response.ok || !body.url) throw new Error(body.error?.message ?? 'the server refused');
+      if (opened) opened.location.href = body.url;
+      else window.location.href = body.url;
+      byId('framed-text').textContent = 'This page continues in its own window.';
+    })
+    .catch((error: Error) => {
+      opened?.close();
+      byId('framed-text').textContent = `The page could not open its own window: ${error.message}`;
+    });
+});
+
 setTimeout(() => {
   if (extensionFound) return;
+  if (framed) {
+    // In a frame the extension may be there but out of reach: the window is the way on, not "install".
+    status.textContent = 'Invigil could not be reached from inside your course page. Press "Open in its own window" above.';
+    status.className = 'notice error';
+    document.body.dataset.extension = 'framed';
+    byId<HTMLButtonElement>('open-window').focus();
+    return;
+  }
   status.textContent = 'The Invigil extension was not found. Install it, then reload this page.';
   status.className = 'notice error';
   document.body.dataset.extension = 'missing';

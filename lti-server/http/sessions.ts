@@ -46,3 +46,14 @@ export async function findSession(db: Database, token: string, now = new Date())
     .where(and(eq(appSessions.tokenHash, hash(token)), gt(appSessions.expiresAt, now), isNull(appSessions.revokedAt)));
   return session;
 }
+
+/**
+ * Moves a session to a new window (the LMS's iframe cannot show the camera or screen prompt, or its cookie is
+ * partitioned away from a top-level window): a fresh one-time code for the same session; redeeming it replaces the
+ * cookie token, so the session lives in one place only.
+ */
+export async function handOffSession(db: Database, session: AppSession, now = new Date()) {
+  const code = secret();
+  await db.update(appSessions).set({ codeHash: hash(code), codeExpiresAt: new Date(now.getTime() + codeSeconds * 1000) }).where(eq(appSessions.id, session.id));
+  return code;
+}

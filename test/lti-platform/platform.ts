@@ -262,6 +262,13 @@ ${done ? '<h3>Your attempts</h3><div class="card"><table class="quizreviewsummar
 <table class="quizreviewsummary"><tr><th>Status</th><td>Finished</td></tr></table>`, 'page-mod-quiz-review'));
   });
 
+  // Moodle's "embed, without blocks" launch container: the course page frames the tool's launch.
+  app.get('/mod/lti/view.php', (req, res) => {
+    const launch = typeof req.query.launch === 'string' && req.query.launch.startsWith('/launch?') ? req.query.launch : '/launch';
+    res.type('html').send(`<!doctype html><html lang="en"><head><title>Proctored quiz | Test LMS</title></head><body id="page-mod-lti-view">
+<h1>Proctored quiz</h1><iframe id="contentframe" title="Proctored quiz" src="${escape(launch)}" style="width:100%;height:900px;border:0" allow="microphone *; camera *; display-capture *" allowfullscreen></iframe></body></html>`);
+  });
+
   // A page outside the quiz that an instructor may allow during it (a formula sheet, say).
   app.get('/notes/formulas', (_req, res) => res.type('html').send(quizPage('Formula sheet', '<h1>Formula sheet</h1><p>E = mc²</p>', 'page-notes')));
 
@@ -269,6 +276,11 @@ ${done ? '<h3>Your attempts</h3><div class="card"><table class="quizreviewsummar
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+  function launchUrlOf(params: { user: string; name?: string; role: User['role']; message?: 'resource' | 'deep_link'; resource?: string; fault?: LaunchFault; extraRoles?: string }) {
+    const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return `${issuer}/launch?${query}`;
+  }
 
   return {
     get issuer() { return issuer; },
@@ -287,9 +299,11 @@ ${done ? '<h3>Your attempts</h3><div class="card"><table class="quizreviewsummar
     platformConfig(name = 'Test LMS') {
       return { url: issuer, name, clientId: tool!.clientId, authenticationEndpoint: `${issuer}/auth`, accesstokenEndpoint: `${issuer}/token`, authConfig: { method: 'JWK_SET' as const, key: `${issuer}/jwks` } };
     },
-    launchUrl(params: { user: string; name?: string; role: User['role']; message?: 'resource' | 'deep_link'; resource?: string; fault?: LaunchFault; extraRoles?: string }) {
-      const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
-      return `${issuer}/launch?${query}`;
+    launchUrl: launchUrlOf,
+    /** The course page that frames a launch, as Moodle's embed container does. */
+    embeddedLaunchUrl(params: Parameters<typeof launchUrlOf>[0]) {
+      const launch = new URL(launchUrlOf(params));
+      return `${issuer}/mod/lti/view.php?launch=${encodeURIComponent(launch.pathname + launch.search)}`;
     },
     addMember(user: User) {
       members.push({ user_id: user.id, name: user.name, roles: [ltiRoles[user.role]], status: 'Active' });

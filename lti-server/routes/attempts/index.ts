@@ -10,6 +10,7 @@ import { attemptLimit } from '../../../models/contracts.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, HttpError, unauthorized } from '../../http/errors.ts';
 import { hashSecret } from '../../http/tokens.ts';
+import { handOffSession } from '../../http/sessions.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
 import { attemptPolicy } from '../../policies/attempt.ts';
@@ -30,7 +31,18 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
 
   student('get', '/quizzes/:quizId/take').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(({ res, record: quiz, session }) => {
-      res.type('html').send(takeQuizPage(quiz, { createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext` }));
+      res.type('html').send(takeQuizPage(quiz, {
+        createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, windowUrl: `/app/quizzes/${quiz.id}/take/window?${sessionQuery(session)}`,
+        csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext`,
+      }));
+    });
+
+  // The start page, framed by the LMS, moves to a window of its own: the address carries the session's new code.
+  student('post', '/quizzes/:quizId/take/window').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
+    .handle(async ({ res, record: quiz, session }) => {
+      const code = await handOffSession(db, session);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ url: `${config.publicUrl}/app/quizzes/${quiz.id}/take?c=${session.scope}&code=${encodeURIComponent(code)}` });
     });
 
   // Acknowledging the policy creates the attempt (with the time) and a single-use start token for the extension.

@@ -7,7 +7,7 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 type Quiz = typeof quizzes.$inferSelect;
 
 /** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
-export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: string; csrf: string }) {
+export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl: string; apiBase: string; csrf: string }) {
   const settings = readQuizSettings(quiz.settings);
   const lockdownRules = rulesFor(settings.lockdown);
   const rules = [
@@ -19,6 +19,10 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; apiBase: 
 <p>This quiz is proctored by Invigil: ${rules.join(', ')}.</p>
 ${lockdownRules.length ? html`<details><summary>What the lockdown does during this quiz</summary><ul class="rules">${lockdownRules.map((r) => html`<li>${lockdownRuleLabels[r]}</li>`)}</ul>
 <p class="muted">You can always end the attempt from the bar at the bottom of the quiz page or from the Invigil button in the toolbar.</p></details>` : ''}
+<div id="framed" class="notice" hidden>
+<p id="framed-text">This page is shown inside your course page. If your browser does not show the camera or screen-sharing question here, open it in a window of its own.</p>
+<button type="button" id="open-window">Open in its own window</button>
+</div>
 <section aria-labelledby="check-heading">
 <h2 id="check-heading">1. Browser extension</h2>
 <p id="extension-status" class="notice" role="status" aria-live="polite">Looking for the Invigil extension…</p>
