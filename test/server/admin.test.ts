@@ -57,6 +57,17 @@ test('platform changes go through the running server, take effect at once, and s
     expect(offline).toMatch(new RegExp(`active\\s+${c.url.replace(/[.:/]/g, '\\$&')}`));
     server = await startServer(env);
     expect((await launched()).url).toContain('/app/deep-link');
+    // Moodle's web services, through the running server: a bad token is refused with the reason, a good one kept
+    // (encrypted) across a restart.
+    const functions = ['mod_quiz_get_quizzes_by_courses', 'mod_quiz_save_overrides', 'mod_quiz_get_user_attempts'];
+    expect(await cli('moodle-token', '--url', c.url, '--token', 'a'.repeat(32))).toContain('Moodle refused mod_quiz_get_quizzes_by_courses: Invalid token - token not found');
+    expect(await cli('moodle-token', '--url', c.url, '--token', lms.moodle.addToken(functions))).toContain(`Moodle's web services connected for ${c.url}`);
+    await stopServer();
+    server = await startServer(env);
+    const { key } = (await import('../../lti-server/admin/running-server.ts')).adminKey(dataDir);
+    const listed = await fetch(`http://127.0.0.1:${port}/admin/api/lms-connections`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json()) as { connections: { issuer: string; siteUrl: string }[] };
+    expect(listed.connections).toEqual([expect.objectContaining({ issuer: c.url, siteUrl: c.url })]);
+    expect(JSON.stringify(listed)).not.toContain('token');
     // A wrong admin key is refused by the server.
     const wrong = await fetch(`http://127.0.0.1:${port}/admin/api/platforms`, { headers: { authorization: 'Bearer not-the-key-at-all-not-the-key' } });
     expect(wrong.status).toBe(401);
