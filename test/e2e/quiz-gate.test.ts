@@ -192,3 +192,37 @@ test('time-up auto-submit finishes the proctored attempt', { timeout: 240_000 },
   const [ending] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'attempt_finishing')));
   expect(ending.details.reason).toBe('quiz submitted (moodle)');
 });
+
+test('the extension types the password on the full-page form, and in secure-window mode the attempt stays in the locked tab', { timeout: 240_000 }, async ({ lms: { invigil, platform }, chromium }) => {
+  const cmid = 13;
+  const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, secureWindow: true });
+  const { resourceLinkId } = await deepLinkQuiz(platform, { ...quizSettingsForm, title: 'Secure window quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=${cmid}`, recordWebcam: 'on', recordScreen: '' });
+  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-fullpage');
+  const quizTab = await quizTabOf(chromium, cmid);
+  await quizTab.bringToFront();
+  // The full page first: the address Moodle sends a fresh session to (§3).
+  const sesskey = await quizTab.$eval('.quizstartbuttondiv [name=sesskey]', (i) => (i as HTMLInputElement).value);
+  await quizTab.goto(`${platform.issuer}/mod/quiz/startattempt.php?cmid=${cmid}&sesskey=${sesskey}`);
+  await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  const first = platform.moodle.attempts.find((a) => a.userid === 'student-fullpage')!;
+  expect(new URL(quizTab.url()).searchParams.get('attempt')).toBe(String(first.id));
+  await submitQuiz(quizTab);
+  await until('the first attempt to finish', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
+  await until('the extension to let go', async () => (await extensionStatus(chromium)).attempt === null, 60_000);
+
+  // Then the dialogue of a secure-window quiz: Moodle's own handler would open a popup with the password in its address.
+  const pagesBefore = (await chromium.browser.pages()).length;
+  const second = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-fullpage');
+  const tab = await until('the second quiz tab', async () => (await chromium.browser.pages()).filter((p) => p.url().includes(`/mod/quiz/view.php?id=${cmid}`)).at(-1), 30_000);
+  await tab.bringToFront();
+  await tab.click('.quizstartbuttondiv [type=submit]');
+  await tab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  expect(platform.moodle.attempts.filter((a) => a.userid === 'student-fullpage')).toHaveLength(2);
+  // No start came as the popup's GET with the password in its address: the form was posted in the locked tab.
+  expect(platform.moodle.starts.filter((r) => r.url.includes('quizpassword'))).toEqual([]);
+  expect((await chromium.browser.pages()).filter((p) => p.url().includes('startattempt.php'))).toEqual([]);
+  expect((await chromium.browser.pages()).length).toBeLessThanOrEqual(pagesBefore + 2); // the start page and the quiz tab
+  expect((await extensionStatus(chromium)).attempt?.id).toBe(second.attemptId);
+  await finishFromPopup(chromium);
+});

@@ -52,6 +52,8 @@ export function moodleQuizModule(site: { name: string }) {
   const tokens = new Map<string, Set<string>>();
   let nextId = 100;
   const calls: { wsfunction: string; params: Record<string, unknown> }[] = [];
+  /** Every request to startattempt.php, to see how a start arrived (a popup's GET carries the password, §9). */
+  const starts: { method: string; url: string }[] = [];
 
   const router = express.Router();
   router.use(express.urlencoded({ extended: false }));
@@ -148,6 +150,7 @@ ${askPassword ? `<div hidden>${preflightForm(quiz, s, { honesty: quiz.timeLimitS
 
   // POST from the start button or the preflight form; GET from a deep link in a fresh session or the secure popup.
   const startAttempt = (req: Request, res: Response, next: express.NextFunction) => {
+    starts.push({ method: req.method, url: req.originalUrl });
     const fields = { ...(req.query as Record<string, string>), ...((req.body ?? {}) as Record<string, string>) };
     const quiz = quizOf(fields.cmid);
     if (!quiz) return next();
@@ -398,6 +401,7 @@ ${quiz.secureWindow ? '<input type="button" id="secureclosebutton" value="Finish
     overrides,
     attempts,
     calls,
+    starts,
   };
 }
 export type MoodleQuizModule = ReturnType<typeof moodleQuizModule>;
