@@ -21,6 +21,8 @@ export const serverEventTypes = [
   'bandwidth_checked', 'heartbeat_resumed', 'heartbeat_refused', 'extension_removed', 'recording_gap',
   // The quiz gate (lti-server/gate/): the password handed out, what the quiz page made of it, the override's rotation.
   'gate_password_issued', 'gate_password_accepted', 'gate_password_rejected', 'gate_not_asked', 'gate_service_failed', 'gate_closed',
+  // The proctoring status grade (lti-server/gate/proctoring-grade.ts).
+  'grade_posted', 'grade_failed',
 ] as const;
 export type ServerEventType = (typeof serverEventTypes)[number];
 export type EventType = ExtensionEventType | ServerEventType;
@@ -70,6 +72,8 @@ export const eventLabels: Record<EventType, string> = {
   gate_not_asked: 'Quiz opened without a password',
   gate_service_failed: 'LMS web service failed',
   gate_closed: 'Student password withdrawn',
+  grade_posted: 'Proctoring status sent to the LMS',
+  grade_failed: 'Proctoring status not sent',
 };
 
 /** A stored event's label; a type from an older version still reads. */

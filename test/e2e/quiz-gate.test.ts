@@ -94,6 +94,10 @@ test('the instructor pastes the password, the extension types it in the dialogue
   expect(moodleAttempt.state).toBe('finished');
   await until('the attempt to finish on the server', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
   await until('the extension to let go', async () => (await extensionStatus(chromium)).attempt === null, 60_000);
+  // The proctoring status grade, on a line item of the proctored link, for completion rules to require.
+  const item = await until('the proctoring grade', async () => platform.lineItems.find((i) => i.label === 'Proctoring: Gated quiz' && i.scores.length > 0), 30_000);
+  expect(item.resourceLinkId).toBe(resourceLinkId);
+  expect(item.scores).toEqual([expect.objectContaining({ userId: 'student-gate', scoreGiven: 1, scoreMaximum: 1, activityProgress: 'Completed', gradingProgress: 'FullyGraded' })]);
   // No bar on the review page, nor on the front page it links to, however the release and the page load raced.
   expect(await quizTab.$('invigil-overlay')).toBeNull();
   await Promise.all([quizTab.waitForNavigation(), quizTab.click('a.mod_quiz-next-nav')]);

@@ -4,6 +4,7 @@ import express, { Router } from 'express';
 import { and, count, eq, gt, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { closeGate } from '../../gate/quiz-gates.ts';
+import { postProctoringScore } from '../../gate/proctoring-grade.ts';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
 import { attempts, launches } from '../../../models/schema.ts';
 import { attemptLimit } from '../../../models/contracts.ts';
@@ -72,7 +73,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   return router;
 }
 
-export function attemptApi({ db, tokens, queue, config, limiter, connections }: RouteContext) {
+export function attemptApi({ db, tokens, queue, config, limiter, connections, lti }: RouteContext) {
   const router = Router();
   const authenticate = attemptBearer(tokens);
 
@@ -132,6 +133,7 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections }: 
       await queue.finalizeAttempt(attempt.id);
       // The student's own quiz password goes with the attempt (never delaying the answer on a slow LMS).
       void closeGate(db, connections, finished, attempt.quiz).catch((error: unknown) => console.error('[invigil] closing the gate:', error));
+      void postProctoringScore(db, lti, finished, attempt.quiz).catch((error: unknown) => console.error('[invigil] posting the proctoring grade:', error));
     }
     res.json(presentAttemptState(finished ?? attempt));
   });
