@@ -24,6 +24,7 @@ import { bandwidthApi } from './routes/recordings/bandwidth.ts';
 import { recordingApi } from './routes/recordings/index.ts';
 import { extensionPackages } from './routes/extension-packages/index.ts';
 import { adminApi } from './routes/platforms/index.ts';
+import { adminPages } from './routes/admin-pages/index.ts';
 import { adminKey } from './admin/running-server.ts';
 import { lmsConnectionStore } from './gate/lms-connections.ts';
 import { gateApi } from './routes/gates/index.ts';
@@ -83,7 +84,9 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   app.use('/lti', registrationRoutes(context));
   app.use('/lti', lti.app);
 
-  app.use('/admin/api', adminApi(context, adminKey(deps.config.dataDir, deps.config.adminKey).key));
+  const installKey = adminKey(deps.config.dataDir, deps.config.adminKey).key;
+  app.use('/admin/api', adminApi(context, installKey));
+  app.use('/admin', adminPages(context, installKey));
   app.use('/extension', extensionPackages(context));
   app.use('/extension', errorHandler('html'));
   app.get('/', (_req, res) => {

@@ -26,6 +26,7 @@ Commands:
                                          Connect Moodle's web services (per-student quiz passwords, attempts
                                          taken without Invigil); --site when the site address is not the issuer
   moodle-token --url ISSUER --remove     Disconnect them
+  admin-link                             Print a link that signs a browser in to the admin page (/admin) for 10 minutes
 
 Moodle: ISSUER is the site URL; auth endpoint /mod/lti/auth.php, token endpoint /mod/lti/token.php, JWKS /mod/lti/certs.php.
 Canvas: ISSUER https://canvas.instructure.com; auth https://sso.canvaslms.com/api/lti/authorize_redirect,
@@ -42,7 +43,7 @@ async function main() {
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate', 'moodle-token'].includes(command)) {
+  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate', 'moodle-token', 'admin-link'].includes(command)) {
     console.log(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -77,6 +78,8 @@ async function main() {
       needs('url', 'client-id');
       await admin.remove(values.url!, values['client-id']!);
       console.log(`Removed ${values.url} (client ${values['client-id']}).`);
+    } else if (command === 'admin-link') {
+      console.log(`Admin page (the link signs you in; valid 10 minutes):\n${await admin.adminLink()}`);
     } else if (command === 'moodle-token') {
       needs('url');
       if (values.remove) {
@@ -105,6 +108,7 @@ type Admin = {
   setActive(url: string, clientId: string, active: boolean): Promise<PlatformRow>;
   connect(input: LmsConnectionInput): Promise<{ issuer: string; siteUrl: string }>;
   disconnect(issuer: string): Promise<boolean>;
+  adminLink(): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -126,6 +130,7 @@ function throughServer(serverUrl: string, key: string): Admin {
     setActive: (url, clientId, active) => call('POST', '/platforms/state', { url, clientId, active }),
     connect: (input) => call('POST', '/lms-connections', lmsConnectionInput.parse(input)),
     disconnect: async (issuer) => (await call<{ removed: boolean }>('POST', '/lms-connections/remove', { issuer })).removed,
+    adminLink: async () => (await call<{ url: string }>('POST', '/admin-links')).url,
     close: () => Promise.resolve(),
   };
 }
@@ -133,7 +138,8 @@ function throughServer(serverUrl: string, key: string): Admin {
 /** No server runs: the command line opens the database itself. */
 async function direct(config: Config): Promise<Admin> {
   const database = await openDatabase(config.database);
-  const lti = await startLtiProvider({ config, db: database.db, tokens: createTokenService(config.appSecret) });
+  const tokens = createTokenService(config.appSecret);
+  const lti = await startLtiProvider({ config, db: database.db, tokens });
   const connections = lmsConnectionStore(database.db, config.ltiKey);
   return {
     list: () => listPlatforms(lti),
@@ -150,6 +156,7 @@ async function direct(config: Config): Promise<Admin> {
       return connectMoodle(connections, parsed);
     },
     disconnect: (issuer) => connections.remove(issuer),
+    adminLink: async () => `${config.publicUrl}/admin/link?token=${await tokens.adminLink.sign()}`,
     close: () => database.close(),
   };
 }

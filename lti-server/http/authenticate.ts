@@ -99,3 +99,23 @@ export function adminBearer(key: string) {
 
 /** Endpoints anyone may call (redeeming a start token, the uninstall address): the token in the request is the proof. */
 export const anonymous = (): { actor: AnonymousActor } => ({ actor: { kind: 'anonymous' } });
+
+export const adminCookie = 'invigil_admin';
+
+/**
+ * The admin page in a browser: the signed cookie the admin key (or an admin link) gave. Its forms carry the cookie's
+ * CSRF token, checked here for every POST (the forms' bodies are parsed before authentication).
+ */
+export function adminPageSession(tokens: TokenService) {
+  return async (req: Request): Promise<{ actor: AdminActor; csrf: string }> => {
+    const csrf = await tokens.adminPage.verify(cookiesOf(req)[adminCookie] ?? '');
+    if (!csrf) throw unauthorized('Sign in to the Invigil admin page with the admin key.');
+    if (req.method === 'POST') {
+      const sent = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+      if (typeof sent !== 'string' || sent.length !== csrf.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(csrf))) {
+        throw forbidden('This page is out of date (or the request did not come from it). Reload the page and try again.');
+      }
+    }
+    return { actor: { kind: 'admin' }, csrf };
+  };
+}

@@ -7,11 +7,15 @@ export type TokenService = ReturnType<typeof createTokenService>;
 /** Lifetime of an extension's attempt token: longer than any exam, short enough to be useless later. */
 export const attemptTokenSeconds = 8 * 3600;
 export const startTokenSeconds = 300;
+export const adminPageSeconds = 3600;
+export const adminLinkSeconds = 600;
 
 export function createTokenService(appSecret: string) {
   // One derived key per purpose, so a token of one kind is never accepted as another.
   const keyFor = (purpose: string) => createHmac('sha256', appSecret).update(`invigil:${purpose}`).digest();
   const attemptKey = keyFor('attempt');
+  const adminPageKey = keyFor('admin-page');
+  const adminLinkKey = keyFor('admin-link');
 
   async function sign(key: Uint8Array, audience: string, subject: string, seconds: number, claims: Record<string, unknown> = {}) {
     return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setAudience(audience)
@@ -30,6 +34,19 @@ export function createTokenService(appSecret: string) {
     attempt: {
       sign: (attemptId: string) => sign(attemptKey, 'invigil-extension', attemptId, attemptTokenSeconds),
       verify: async (token: string) => (await verify(attemptKey, 'invigil-extension', token))?.sub,
+    },
+    /** The admin page's session cookie: signed, an hour long, carrying the CSRF token its forms send back. */
+    adminPage: {
+      sign: (csrf: string) => sign(adminPageKey, 'invigil-admin-page', 'admin', adminPageSeconds, { csrf }),
+      verify: async (token: string) => {
+        const csrf = (await verify(adminPageKey, 'invigil-admin-page', token))?.csrf;
+        return typeof csrf === 'string' ? csrf : undefined;
+      },
+    },
+    /** A short-lived link into the admin page, printed by `npm run platform -- admin-link`. */
+    adminLink: {
+      sign: () => sign(adminLinkKey, 'invigil-admin-link', 'admin', adminLinkSeconds),
+      verify: async (token: string) => (await verify(adminLinkKey, 'invigil-admin-link', token))?.sub === 'admin',
     },
     /** A single-use start token: random, stored only as a hash on the attempt. */
     newStartToken() {

@@ -15,6 +15,7 @@ import { deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import { accessibilityViolations } from '../support/accessibility.ts';
 
 const gatedCmid = 11;
 const test = lmsTest({
@@ -229,4 +230,22 @@ test('the extension types the password on the full-page form, and in secure-wind
   expect((await chromium.browser.pages()).length).toBeLessThanOrEqual(pagesBefore + 2); // the start page and the quiz tab
   expect((await extensionStatus(chromium)).attempt?.id).toBe(second.attemptId);
   await finishFromPopup(chromium);
+});
+
+test('the gate\'s instructor pages and the admin page pass WCAG 2.1 AA checks', { timeout: 120_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+  const page = await chromium.browser.newPage();
+  // The instructor's landing page (the attempt list, with the gate's state and the "not proctored" section), then settings.
+  await page.goto(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId }));
+  await page.waitForSelector('#gate-status');
+  expect(await page.$('#unproctored')).not.toBeNull();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await Promise.all([page.waitForNavigation(), page.click('a[href*="/settings"]')]);
+  await page.waitForSelector('#gate-password');
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.goto(`${invigil.url}/admin`);
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.type('#key', adminKey(invigil.config.dataDir, invigil.config.adminKey).key);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.waitForSelector('#platforms-heading');
+  expect(await accessibilityViolations(page)).toEqual([]);
 });

@@ -14,7 +14,7 @@ import { connectMoodle, lmsConnectionInput } from '../../gate/lms-connections.ts
 import { moodleFunctions, MoodleServiceError } from '../../gate/moodle-web-services.ts';
 import { badRequest } from '../../http/errors.ts';
 
-export function adminApi({ db, lti, config, limiter, connections }: RouteContext, key: string) {
+export function adminApi({ db, lti, config, limiter, connections, tokens }: RouteContext, key: string) {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
   const admin = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(adminBearer(key))
@@ -31,6 +31,7 @@ export function adminApi({ db, lti, config, limiter, connections }: RouteContext
     const invite = await createInvite(db, input.hours);
     res.status(201).json({ url: `${config.publicUrl}/lti/register?invite=${invite.token}`, expiresAt: invite.expiresAt.toISOString() });
   });
+  admin('post', '/admin-links').handle(async ({ res }) => res.status(201).json({ url: `${config.publicUrl}/admin/link?token=${await tokens.adminLink.sign()}` }));
   admin('get', '/lms-connections').handle(async ({ res }) => res.json({ connections: await connections.list() }));
   admin('post', '/lms-connections').validate(lmsConnectionInput).handle(async ({ res, input }) => {
     const platforms = await listPlatforms(lti);
