@@ -87,6 +87,10 @@ test('the instructor pastes the password, the extension types it in the dialogue
   const list = await instructorPage(platform, resourceLinkId, 'attempts');
   expect(gateOnPage(list)).toBe('working');
   expect(list).toContain(`<td class="lms-attempt">${lmsAttemptId}</td>`);
+  // Moodle's own background requests reach it under lockdown (autosave, §8).
+  const sesskey = await quizTab.$eval('#responseform [name=sesskey]', (i) => (i as HTMLInputElement).value);
+  const saved = await quizTab.evaluate((attempt, key) => fetch('/mod/quiz/autosave.ajax.php', { method: 'POST', body: new URLSearchParams({ attempt, sesskey: key, [`q${attempt}:1_answer`]: '1' }) }).then((r) => r.json()), lmsAttemptId!, sesskey);
+  expect(saved).toEqual({ result: 'OK' });
   // The password never rode in an address (the secure-window popup puts it in one: §9).
   expect(addresses.filter((a) => a.includes(password))).toEqual([]);
 

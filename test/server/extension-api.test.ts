@@ -392,7 +392,7 @@ describe('the extension API', () => {
     }
     expect(recording?.status).toBe('ready');
     expect(recording!.durationMs).toBeGreaterThan(9_000);
-    const gaps = await invigil.db.select().from(attemptEvents).where(eq(attemptEvents.attemptId, attemptId));
+    const gaps = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'recording_gap')));
     expect(gaps.map((g) => g.details.summary).sort()).toEqual([
       expect.stringMatching(/^30 s missing: the recording stopped at .* and restarted at /),
       expect.stringMatching(/^about 3 s missing at .*: 1 chunk never arrived$/),
