@@ -253,3 +253,28 @@ test('the gate\'s instructor pages and the admin page pass WCAG 2.1 AA checks', 
   await page.waitForSelector('#platforms-heading');
   expect(await accessibilityViolations(page)).toEqual([]);
 });
+
+test('after submission no quiz page keeps the lockdown bar, over many attempts with the review open and closed', { timeout: 600_000 }, async ({ lms: { platform }, quiz: { resourceLinkId }, chromium }) => {
+  const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId });
+  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  const runs = 6;
+  for (let run = 0; run < runs; run++) {
+    // Alternately: review.php shown, and review.php sending the student on to view.php (§7).
+    moodleQuiz.reviewAfterAttempt = run % 2 === 0;
+    await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-many');
+    const quizTab = await until('the quiz tab', async () => (await chromium.browser.pages()).filter((p) => p.url().includes(`/mod/quiz/view.php?id=${gatedCmid}`)).at(-1), 30_000);
+    await quizTab.bringToFront();
+    await quizTab.waitForSelector('invigil-overlay', { timeout: 30_000 });
+    await quizTab.click('.quizstartbuttondiv [type=submit]');
+    await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+    await submitQuiz(quizTab);
+    expect(quizTab.url()).toContain(moodleQuiz.reviewAfterAttempt ? '/mod/quiz/review.php' : `/mod/quiz/view.php?id=${gatedCmid}`);
+    await until('the extension to let go', async () => (await extensionStatus(chromium)).attempt === null, 60_000);
+    await until(`the bar to go (run ${run + 1})`, async () => (await quizTab.$('invigil-overlay')) === null, 30_000);
+    // A fresh load of the same page after the release shows none either.
+    await quizTab.reload();
+    expect(await quizTab.$('invigil-overlay')).toBeNull();
+    for (const page of await chromium.browser.pages()) if (page !== quizTab && page.url().includes('/mod/quiz/')) await page.close();
+    await quizTab.close();
+  }
+});
