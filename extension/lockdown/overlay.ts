@@ -77,8 +77,12 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
     });
   }
   document.documentElement.append(host);
+  const room = keepRoomFor(root.querySelector<HTMLElement>('.bar')!);
   return {
-    remove: () => host.remove(),
+    remove: () => {
+      room.stop();
+      host.remove();
+    },
     /** A sentence about the quiz password (being typed, refused); empty hides it. */
     gate(notice: string) {
       const line = root.querySelector<HTMLElement>('.gate')!;
@@ -101,6 +105,35 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
         button.textContent = `Restart the ${streamLabels[first.stream].inSentence}`;
       }
       if (!pause.hidden && !wasPaused) root.querySelector<HTMLButtonElement>('button.restart-paused')!.focus();
+    },
+  };
+}
+
+/**
+ * The bar is fixed over the bottom of the page: the page gets as much room at its end, and scrolling (a focused
+ * button, a link followed) stops above the bar, so nothing of the quiz (its last button, say) is ever hidden under it.
+ */
+function keepRoomFor(bar: HTMLElement) {
+  const spacer = document.createElement('div');
+  spacer.setAttribute('aria-hidden', 'true');
+  spacer.dataset.invigil = 'room-for-the-bar';
+  const root = document.documentElement;
+  const before = root.style.getPropertyValue('scroll-padding-bottom');
+  const fit = () => {
+    const height = `${Math.ceil(bar.getBoundingClientRect().height)}px`;
+    spacer.style.height = height;
+    root.style.setProperty('scroll-padding-bottom', height);
+  };
+  const observer = new ResizeObserver(fit);
+  observer.observe(bar);
+  (document.body ?? root).append(spacer);
+  fit();
+  return {
+    stop() {
+      observer.disconnect();
+      spacer.remove();
+      if (before) root.style.setProperty('scroll-padding-bottom', before);
+      else root.style.removeProperty('scroll-padding-bottom');
     },
   };
 }
