@@ -1,10 +1,10 @@
 // The proctoring status grade: when a proctored attempt finishes, the LMS gets a score of 1 on the proctored link
 // (LTI Assignment and Grade Services), so a completion rule ("receive a grade" on the Invigil activity) or a
 // condition on the quiz can require a completed proctored attempt. Without AGS in the launch, nothing is posted.
-import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { IdToken, Provider } from 'ltijs';
-import { attemptEvents, launches, type attempts, type quizzes } from '../../models/schema.ts';
+import { launches, type attempts, type quizzes } from '../../models/schema.ts';
+import { recordServerEvent } from '../integrity/server-events.ts';
 import type { Database } from '../database.ts';
 
 type AgsEndpoint = { lineitem?: string; lineitems?: string; scope?: string[] };
@@ -23,9 +23,7 @@ export async function postProctoringScore(db: Database, lti: Provider, attempt: 
   const token = launch?.token as unknown as IdToken | undefined;
   const endpoint = (token?.platformContext as { endpoint?: AgsEndpoint } | undefined)?.endpoint;
   if (!token || !endpoint || !(endpoint.scope ?? []).includes(scoreScope) || !(endpoint.lineitem || endpoint.lineitems)) return;
-  const event = (type: 'grade_posted' | 'grade_failed', summary: string) => db.insert(attemptEvents).values({
-    attemptId: attempt.id, source: 'server', clientEventId: `${type}-${randomUUID()}`, type, occurredAt: new Date(), details: { summary },
-  }).onConflictDoNothing();
+  const event = (type: 'grade_posted' | 'grade_failed', summary: string) => recordServerEvent(db, attempt.id, type, { summary });
   try {
     let lineItemId = endpoint.lineitem;
     if (!lineItemId) {

@@ -2,11 +2,11 @@
 // shared by every proctored link to it, with a quiz-wide password the instructor pastes into the quiz. When an admin
 // connected the LMS's web services, each proctored start gets its own password instead (a Moodle user override),
 // withdrawn when the attempt ends: a password passed to a friend opens nothing.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { lmsQuizKey, moodleCourseModule, type GateResult } from '../../models/lms-quiz.ts';
-import type { ServerEventType } from '../../models/events.ts';
-import { attemptEvents, attempts, quizGates, quizzes } from '../../models/schema.ts';
+import { attempts, quizGates, quizzes } from '../../models/schema.ts';
+import { recordServerEvent } from '../integrity/server-events.ts';
 import type { Database } from '../database.ts';
 import type { LmsConnectionStore } from './lms-connections.ts';
 import type { MoodleWebServices } from './moodle-web-services.ts';
@@ -27,10 +27,6 @@ export async function gateOf(db: Database, quiz: Pick<Quiz, 'issuer' | 'quizUrl'
   return gate;
 }
 export type QuizGate = Awaited<ReturnType<typeof gateOf>>;
-
-async function serverEvent(db: Database, attemptId: string, type: ServerEventType, details: Record<string, unknown> & { summary: string }) {
-  await db.insert(attemptEvents).values({ attemptId, source: 'server', clientEventId: `${type}-${randomUUID()}`, type, occurredAt: new Date(), details }).onConflictDoNothing();
-}
 
 /** The LMS's own quiz behind a proctored quiz, when its web services are connected and the quiz is a Moodle quiz. */
 async function moodleQuiz(connections: LmsConnectionStore, quiz: Quiz): Promise<{ ws: MoodleWebServices; quizId: number } | undefined> {
@@ -55,14 +51,14 @@ export async function issuePassword(db: Database, connections: LmsConnectionStor
       const password = newGatePassword();
       const overrideId = await moodle.ws.saveUserPassword(moodle.quizId, attempt.userId, password, attempt.gateOverrideId ?? undefined);
       await db.update(attempts).set({ gateOverrideId: overrideId }).where(eq(attempts.id, attempt.id));
-      await serverEvent(db, attempt.id, 'gate_password_issued', { mode: 'student', summary: 'A password for this student only was written to the quiz (a Moodle user override) and handed to the extension.' });
+      await recordServerEvent(db, attempt.id, 'gate_password_issued', { mode: 'student', summary: 'A password for this student only was written to the quiz (a Moodle user override) and handed to the extension.' });
       return { password, mode: 'student' as const };
     }
   } catch (error) {
-    await serverEvent(db, attempt.id, 'gate_service_failed', { summary: `The student's own quiz password could not be written, so the quiz-wide password was used: ${(error as Error).message}` });
+    await recordServerEvent(db, attempt.id, 'gate_service_failed', { summary: `The student's own quiz password could not be written, so the quiz-wide password was used: ${(error as Error).message}` });
   }
   const gate = await gateOf(db, quiz);
-  await serverEvent(db, attempt.id, 'gate_password_issued', { mode: 'quiz', summary: 'The quiz-wide password was handed to the extension.' });
+  await recordServerEvent(db, attempt.id, 'gate_password_issued', { mode: 'quiz', summary: 'The quiz-wide password was handed to the extension.' });
   return { password: gate.password, mode: 'quiz' as const };
 }
 
@@ -78,7 +74,7 @@ export async function recordGateResult(db: Database, attempt: Attempt, quiz: Qui
     rejected: ['gate_password_rejected', 'The quiz said "The password entered was incorrect": the password in the LMS quiz is not the one Invigil shows the instructor.'],
     not_asked: ['gate_not_asked', 'The quiz opened without asking for a password: anyone could take it without proctoring.'],
   } as const;
-  await serverEvent(db, attempt.id, events[result][0], { summary: events[result][1], ...(lmsAttemptId ? { lmsAttemptId } : {}) });
+  await recordServerEvent(db, attempt.id, events[result][0], { summary: events[result][1], ...(lmsAttemptId ? { lmsAttemptId } : {}) });
 }
 
 /** The attempt ended: its own password is replaced by one nobody knows (the override stays, for its other settings). */
@@ -88,9 +84,9 @@ export async function closeGate(db: Database, connections: LmsConnectionStore, a
     const moodle = await moodleQuiz(connections, quiz);
     if (!moodle) return;
     await moodle.ws.saveUserPassword(moodle.quizId, attempt.userId, newGatePassword(), attempt.gateOverrideId);
-    await serverEvent(db, attempt.id, 'gate_closed', { summary: 'The student\'s own quiz password was replaced, so it opens the quiz no more.' });
+    await recordServerEvent(db, attempt.id, 'gate_closed', { summary: 'The student\'s own quiz password was replaced, so it opens the quiz no more.' });
   } catch (error) {
-    await serverEvent(db, attempt.id, 'gate_service_failed', { summary: `The student's own quiz password could not be withdrawn: ${(error as Error).message}` });
+    await recordServerEvent(db, attempt.id, 'gate_service_failed', { summary: `The student's own quiz password could not be withdrawn: ${(error as Error).message}` });
   }
 }
 
