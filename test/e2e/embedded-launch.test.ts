@@ -3,22 +3,28 @@
 // of its own with one button, carrying its session, when a frame cannot show the camera or screen prompt.
 import type { Frame } from 'puppeteer-core';
 import { expect } from 'vitest';
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import type { launchChromium } from '../support/chromium.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { quizSettingsForm } from '../support/flows.ts';
 import { until } from '../support/wait.ts';
 
 const test = lmsTest({ quiz: (quizUrl) => ({ ...quizSettingsForm, title: 'Framed quiz', quizUrl }) });
 
-async function toolFrame(page: import('puppeteer-core').Page): Promise<Frame> {
-  return until('the tool page in the LMS frame', async () => page.frames().find((f) => f !== page.mainFrame() && f.url().includes('/take')), 30_000);
+type Chromium = Awaited<ReturnType<typeof launchChromium>>;
+
+/** A student opens the proctored link in the course page, which frames it; the frame once the extension answered there. */
+async function launchFramed(chromium: Chromium, platform: TestPlatform, resourceLinkId: string, user: string): Promise<Frame> {
+  await chromium.trust(platform.toolOrigin());
+  const course = await chromium.browser.newPage();
+  await course.goto(platform.embeddedLaunchUrl({ user, role: 'learner', resource: resourceLinkId }));
+  const frame = await until('the tool page in the LMS frame', async () => course.frames().find((f) => f !== course.mainFrame() && f.url().includes('/take')), 30_000);
+  await frame.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  return frame;
 }
 
 test('the start page works inside the LMS iframe: the extension is found and the attempt starts', { timeout: 180_000 }, async ({ lms: { platform }, quiz: { resourceLinkId }, chromium }) => {
-  await chromium.trust(platform.toolOrigin());
-  const course = await chromium.browser.newPage();
-  await course.goto(platform.embeddedLaunchUrl({ user: 'student-framed', role: 'learner', resource: resourceLinkId }));
-  const frame = await toolFrame(course);
-  await frame.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  const frame = await launchFramed(chromium, platform, resourceLinkId, 'student-framed');
   expect(await frame.$eval('#framed', (d) => (d as HTMLElement).hidden)).toBe(false);
   await frame.click('#acknowledge');
   await frame.click('#start');
@@ -28,11 +34,7 @@ test('the start page works inside the LMS iframe: the extension is found and the
 });
 
 test('"Open in its own window" moves the start page, with its session, to a top-level window', { timeout: 180_000 }, async ({ lms: { platform }, quiz: { resourceLinkId }, chromium }) => {
-  await chromium.trust(platform.toolOrigin());
-  const course = await chromium.browser.newPage();
-  await course.goto(platform.embeddedLaunchUrl({ user: 'student-window', role: 'learner', resource: resourceLinkId }));
-  const frame = await toolFrame(course);
-  await frame.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  const frame = await launchFramed(chromium, platform, resourceLinkId, 'student-window');
   const opened = new Promise<import('puppeteer-core').Page>((resolve) => {
     chromium.browser.on('targetcreated', (t: import('puppeteer-core').Target) => { if (t.type() === 'page') void t.page().then((p) => p && resolve(p)); });
   });

@@ -8,10 +8,9 @@ import type { Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 import { attemptEvents, attempts, chunks } from '../../models/schema.ts';
 import { adminKey } from '../../lti-server/admin/running-server.ts';
-import type { TestPlatform } from '../lti-platform/platform.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { lmsTest } from '../support/fixtures.ts';
-import { deepLinkQuiz, launch, quizSettingsForm } from '../support/flows.ts';
+import { deepLinkQuiz, gatePassword, instructorPage, quizSettingsForm } from '../support/flows.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
@@ -22,16 +21,7 @@ const test = lmsTest({
   quiz: (quizUrl) => ({ ...quizSettingsForm, title: 'Gated quiz', quizUrl: quizUrl.replace('id=1', `id=${gatedCmid}`), recordWebcam: 'on', recordScreen: '' }),
 });
 
-const quizIdOf = (platform: TestPlatform, resourceLinkId: string) => platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
-
-/** The instructor's page, through a launch of the proctored link. */
-async function instructorPage(platform: TestPlatform, resourceLinkId: string, page: 'settings' | 'attempts') {
-  const { browser, scope } = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
-  const { body } = await browser.request(`${new URL(platform.tool!.launchUrl).origin}/app/quizzes/${quizIdOf(platform, resourceLinkId)}/${page}?c=${scope}`);
-  return body;
-}
 const gateOnPage = (body: string) => /data-gate="([a-z_]+)"/.exec(body)?.[1];
-const passwordOnPage = (body: string) => /id="gate-password" value="([^"]+)"/.exec(body)?.[1];
 
 /** Every address the quiz tab asked for, to show the password never rode in one. */
 function addressesOf(page: Page) {
@@ -59,7 +49,7 @@ test('the instructor pastes the password, the extension types it in the dialogue
   const settings = await instructorPage(platform, resourceLinkId, 'settings');
   expect(gateOnPage(settings)).toBe('not_checked');
   expect(settings).toContain('Extra restrictions on attempts › Require password');
-  const password = passwordOnPage(settings)!;
+  const password = await gatePassword(platform, resourceLinkId);
   expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
   moodleQuiz.password = password; // what the instructor does in Moodle's quiz settings
 
@@ -136,7 +126,7 @@ test('a refused password is reported once, on the full-page form, and the studen
 
 test('with a web-service token each student gets a one-time password, rotated at the end; a direct attempt shows as not proctored', { timeout: 240_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
   const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId });
-  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  moodleQuiz.password = await gatePassword(platform, resourceLinkId);
   const admin = (body: unknown) => fetch(`${invigil.url}/admin/api/lms-connections`, {
     method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
@@ -189,7 +179,7 @@ test('time-up auto-submit finishes the proctored attempt', { timeout: 240_000 },
   const cmid = 12;
   const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, timeLimitSeconds: 25, reviewAfterAttempt: false });
   const { resourceLinkId } = await deepLinkQuiz(platform, { ...quizSettingsForm, title: 'Timed quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=${cmid}`, recordWebcam: 'on', recordScreen: '' });
-  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  moodleQuiz.password = await gatePassword(platform, resourceLinkId);
   const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-timed');
   const quizTab = await quizTabOf(chromium, cmid);
   await quizTab.bringToFront();
@@ -206,7 +196,7 @@ test('the extension types the password on the full-page form, and in secure-wind
   const cmid = 13;
   const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, secureWindow: true });
   const { resourceLinkId } = await deepLinkQuiz(platform, { ...quizSettingsForm, title: 'Secure window quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=${cmid}`, recordWebcam: 'on', recordScreen: '' });
-  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  moodleQuiz.password = await gatePassword(platform, resourceLinkId);
   const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-fullpage');
   const quizTab = await quizTabOf(chromium, cmid);
   await quizTab.bringToFront();
@@ -256,7 +246,7 @@ test('the gate\'s instructor pages and the admin page pass WCAG 2.1 AA checks', 
 
 test('after submission no quiz page keeps the lockdown bar, over many attempts with the review open and closed', { timeout: 600_000 }, async ({ lms: { platform }, quiz: { resourceLinkId }, chromium }) => {
   const moodleQuiz = platform.moodle.addQuiz({ cmid: gatedCmid, courseId: platform.contextId });
-  moodleQuiz.password = passwordOnPage(await instructorPage(platform, resourceLinkId, 'settings'))!;
+  moodleQuiz.password = await gatePassword(platform, resourceLinkId);
   const runs = 6;
   for (let run = 0; run < runs; run++) {
     // Alternately: review.php shown, and review.php sending the student on to view.php (§7).

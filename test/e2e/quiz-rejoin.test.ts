@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { attemptEvents, attempts, chunks, flags } from '../../models/schema.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { lmsTest } from '../support/fixtures.ts';
-import { launch, quizSettingsForm } from '../support/flows.ts';
+import { gatePassword, quizSettingsForm } from '../support/flows.ts';
 import { extensionStatus, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
 
@@ -22,9 +22,7 @@ const test = lmsTest({
 
 test('a crashed browser rejoins the same attempt: new quiz tab under lockdown, password typed again, recording in a new segment', { timeout: 300_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
   const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId });
-  const { browser, scope } = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
-  const settings = await browser.request(`${invigil.url}/app/quizzes/${platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz}/settings?c=${scope}`);
-  moodleQuiz.password = /id="gate-password" value="([^"]+)"/.exec(settings.body)![1];
+  moodleQuiz.password = await gatePassword(platform, resourceLinkId);
 
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'invigil-rejoin-'));
   let chromium = await launchChromium({ clip: 'single_person', userDataDir });

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attempts, chunks, recordings } from '../../models/schema.ts';
 import { firefoxAvailable, launchFirefox } from '../support/firefox.ts';
-import { deepLinkQuiz, launch, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
+import { deepLinkQuiz, gatePassword, quizSettingsForm, startToolAndPlatform } from '../support/flows.ts';
 import { until } from '../support/wait.ts';
 
 const cmid = 31;
@@ -26,9 +26,7 @@ describe.runIf(firefoxAvailable)('the quiz gate in Firefox ESR', () => {
     const { invigil, platform } = both;
     const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId });
     const { resourceLinkId } = await deepLinkQuiz(platform, { ...quizSettingsForm, title: 'Firefox gated quiz', quizUrl: `${platform.issuer}/mod/quiz/view.php?id=${cmid}`, recordWebcam: 'on', recordScreen: '' });
-    const teacher = await launch(platform, { user: 'teacher-1', role: 'instructor', resource: resourceLinkId });
-    const settings = await teacher.browser.request(`${invigil.url}/app/quizzes/${platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz}/settings?c=${teacher.scope}`);
-    moodleQuiz.password = /id="gate-password" value="([^"]+)"/.exec(settings.body)![1];
+    moodleQuiz.password = await gatePassword(platform, resourceLinkId);
 
     const student = await firefox.browser.newPage();
     await student.goto(platform.launchUrl({ user: 'student-firefox-gate', role: 'learner', resource: resourceLinkId }));

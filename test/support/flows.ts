@@ -54,3 +54,18 @@ export async function launch(platform: TestPlatform, params: Parameters<TestPlat
   // The course scope the tool's links carry; the session itself is the browser's cookie.
   return { browser, page, scope: new URL(page.url).searchParams.get('c') };
 }
+
+/** The instructor's page of a proctored link (its settings, or its attempt list), through a launch of that link. */
+export async function instructorPage(platform: TestPlatform, resourceLinkId: string, page: 'settings' | 'attempts') {
+  const { browser, scope } = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
+  const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
+  const { body } = await browser.request(`${platform.toolOrigin()}/app/quizzes/${quizId}/${page}?c=${scope}`);
+  return body;
+}
+
+/** The quiz password the settings page tells the instructor to paste into the LMS quiz. */
+export async function gatePassword(platform: TestPlatform, resourceLinkId: string) {
+  const password = /id="gate-password" value="([^"]+)"/.exec(await instructorPage(platform, resourceLinkId, 'settings'))?.[1];
+  if (!password) throw new Error('The settings page shows no quiz password.');
+  return password;
+}
