@@ -20,7 +20,7 @@ export type ExtensionEventType = (typeof extensionEventTypes)[number];
 export const serverEventTypes = [
   'bandwidth_checked', 'heartbeat_resumed', 'heartbeat_refused', 'extension_removed', 'recording_gap',
   // The quiz gate (lti-server/gate/): the password handed out, what the quiz page made of it, the override's rotation.
-  'gate_password_issued', 'gate_password_accepted', 'gate_password_rejected', 'gate_not_asked', 'gate_service_failed', 'gate_closed',
+  'gate_password_issued', 'gate_password_accepted', 'gate_password_rejected', 'gate_not_asked', 'gate_service_failed', 'gate_closed', 'gate_reapplied',
   // The proctoring status grade (lti-server/gate/proctoring-grade.ts).
   'grade_posted', 'grade_failed',
 ] as const;
@@ -71,7 +71,8 @@ export const eventLabels: Record<EventType, string> = {
   gate_password_rejected: 'Quiz password rejected',
   gate_not_asked: 'Quiz opened without a password',
   gate_service_failed: 'LMS web service failed',
-  gate_closed: 'Student password withdrawn',
+  gate_closed: 'Quiz password withdrawn',
+  gate_reapplied: 'Changed access code put back',
   grade_posted: 'Proctoring status sent to the LMS',
   grade_failed: 'Proctoring status not sent',
 };

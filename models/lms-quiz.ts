@@ -3,6 +3,8 @@
 
 /** Moodle: `<site>/mod/quiz/view.php?id=<cmid>` from any page of the quiz that carries the course module id. */
 export function lmsQuizKey(quizUrl: string): string {
+  const canvas = canvasQuiz(quizUrl);
+  if (canvas) return canvas.key;
   const url = new URL(quizUrl);
   const moodle = /^(.*)\/mod\/quiz\/(?:view|startattempt)\.php$/.exec(url.pathname);
   const cmid = url.searchParams.get('id') ?? url.searchParams.get('cmid');
@@ -34,3 +36,21 @@ export function gateState(gate: { passwordAcceptedAt: Date | null; passwordRejec
 /** How the extension's typed password fared on the quiz page. */
 export const gateResults = ['accepted', 'rejected', 'not_asked'] as const;
 export type GateResult = (typeof gateResults)[number];
+
+/**
+ * Canvas: a Classic quiz (`/courses/:c/quizzes/:q`, any of its pages) or a New Quiz (its assignment,
+ * `/courses/:c/assignments/:a`). The access code is set on the quiz id (Classic) or the assignment id (New Quizzes).
+ */
+export type CanvasQuiz = { kind: 'classic' | 'new'; origin: string; courseId: string; id: string; key: string };
+export function canvasQuiz(quizUrl: string): CanvasQuiz | undefined {
+  let url: URL;
+  try {
+    url = new URL(quizUrl);
+  } catch {
+    return undefined;
+  }
+  const match = /^\/courses\/([0-9]{1,18})\/(quizzes|assignments)\/([0-9]{1,18})(?:\/|$)/.exec(url.pathname);
+  if (!match || url.protocol !== 'https:') return undefined;
+  const [, courseId, kind, id] = match;
+  return { kind: kind === 'quizzes' ? 'classic' : 'new', origin: url.origin, courseId, id, key: `${url.origin}/courses/${courseId}/${kind}/${id}` };
+}

@@ -76,8 +76,47 @@ export const quizGates = pgTable('quiz_gates', {
   passwordRejectedAt: timestamp('password_rejected_at', { withTimezone: true }),
   /** A proctored student reached the quiz without being asked for a password: the quiz is not gated. */
   openedWithoutPasswordAt: timestamp('opened_without_password_at', { withTimezone: true }),
+  /** Through the LMS's API (Canvas): when Invigil last wrote the password (access code) into the quiz. */
+  appliedAt: timestamp('applied_at', { withTimezone: true }),
+  /** When Invigil found the quiz's code changed by someone else, and put its own back. */
+  reappliedAt: timestamp('reapplied_at', { withTimezone: true }),
+  /** When the password was last replaced by a new one (on a schedule, and after proctored attempts). */
+  rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+  /** The LMS's API refused the last write or read: what it said, for the instructor. Null once it works again. */
+  serviceProblem: text('service_problem'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('quiz_gates_quiz_idx').on(t.issuer, t.lmsQuizKey)]);
+
+/**
+ * A Canvas REST API developer key an admin entered for one Canvas registration (its LTI client id): what Invigil
+ * uses to ask instructors for an API authorisation (OAuth2). The secret is encrypted with the install's key.
+ */
+export const canvasApiKeys = pgTable('canvas_api_keys', {
+  issuer: text('issuer').notNull(),
+  /** The LTI developer key's client id: which school's Canvas this is (the issuer is Instructure's, for all). */
+  clientId: text('client_id').notNull(),
+  /** The school's Canvas address (its API's base URL); quizzes gated through this key must live there. */
+  siteUrl: text('site_url').notNull(),
+  apiClientId: text('api_client_id').notNull(),
+  apiSecretEncrypted: jsonb('api_secret_encrypted').$type<{ iv: string; data: string }>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.issuer, t.clientId] })]);
+
+/** An instructor's OAuth2 authorisation of Invigil on one Canvas course: the refresh token, encrypted. */
+export const canvasAuthorizations = pgTable('canvas_authorizations', {
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  /** Canvas's own course id ($Canvas.course.id). */
+  courseId: text('course_id').notNull(),
+  refreshTokenEncrypted: jsonb('refresh_token_encrypted').$type<{ iv: string; data: string }>(),
+  /** Who authorised it, as Canvas names them. */
+  canvasUserName: text('canvas_user_name'),
+  authorizedBy: text('authorized_by').notNull(),
+  authorizedAt: timestamp('authorized_at', { withTimezone: true }),
+  /** The OAuth2 `state` of the authorisation under way (a hash): one callback, for the one who started it. */
+  pendingStateHash: text('pending_state_hash'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.issuer, t.clientId, t.courseId] })]);
 
 /** An LMS's web services as an admin connected them (Moodle: a web-service token), encrypted with the install's key. */
 export const lmsConnections = pgTable('lms_connections', {
@@ -130,6 +169,8 @@ export const attempts = pgTable('attempts', {
   mediaDeletedAt: timestamp('media_deleted_at', { withTimezone: true }),
   /** The LMS's own attempt this proctored attempt covered (Moodle: attempt.php?attempt=N). */
   lmsAttemptId: text('lms_attempt_id'),
+  /** The student's own id in the LMS where it differs from the LTI user id (Canvas's user id, from the launch). */
+  lmsUserId: text('lms_user_id'),
   /** The per-student password override written for this attempt (Moodle: the override id), rotated when it ends. */
   gateOverrideId: integer('gate_override_id'),
   createdAt: createdAt(),

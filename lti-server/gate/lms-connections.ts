@@ -6,6 +6,7 @@ import type { Database } from '../database.ts';
 import { decryptDocument, encryptDocument } from '../lti/database-plugin.ts';
 import { z } from 'zod';
 import { moodleWebServices, type MoodleWebServices } from './moodle-web-services.ts';
+import { canvasConnectionStore } from './canvas-connections.ts';
 
 export const lmsConnectionInput = z.object({
   issuer: z.string().min(1).max(500),
@@ -25,6 +26,8 @@ export async function connectMoodle(store: LmsConnectionStore, input: z.infer<ty
 
 export function lmsConnectionStore(db: Database, key: string) {
   return {
+    /** Canvas: the school's API key and the instructors' authorisations (gate/canvas-connections.ts). */
+    canvas: canvasConnectionStore(db, key),
     async save({ issuer, siteUrl, token }: LmsConnectionInput) {
       const row = { issuer, kind: 'moodle' as const, siteUrl: siteUrl.replace(/\/$/, ''), tokenEncrypted: encryptDocument({ token }, key), updatedAt: new Date() };
       await db.insert(lmsConnections).values(row).onConflictDoUpdate({ target: lmsConnections.issuer, set: row });

@@ -8,6 +8,7 @@ import { lmsQuizKey, moodleCourseModule, type GateResult } from '../../models/lm
 import { attempts, quizGates, quizzes } from '../../models/schema.ts';
 import { recordServerEvent } from '../integrity/server-events.ts';
 import type { Database } from '../database.ts';
+import { enforceAccessCode, rotateAccessCode } from './canvas-access-code.ts';
 import type { LmsConnectionStore } from './lms-connections.ts';
 import type { MoodleWebServices } from './moodle-web-services.ts';
 
@@ -45,6 +46,14 @@ async function moodleQuiz(connections: LmsConnectionStore, quiz: Quiz): Promise<
  * says why.
  */
 export async function issuePassword(db: Database, connections: LmsConnectionStore, attempt: Attempt, quiz: Quiz) {
+  // Canvas: one access code per quiz; made sure it is the one in force before the extension types it.
+  const canvas = await enforceAccessCode(db, connections.canvas, quiz);
+  if (canvas.state !== 'manual') {
+    if (canvas.state === 'reapplied') await recordServerEvent(db, attempt.id, 'gate_reapplied', { summary: 'The quiz\'s access code in Canvas had been changed; Invigil put its own back before handing it out.' });
+    if (canvas.state === 'problem') await recordServerEvent(db, attempt.id, 'gate_service_failed', { summary: `Canvas could not be asked for the quiz's access code, so the last one Invigil set was handed out: ${canvas.problem}` });
+    await recordServerEvent(db, attempt.id, 'gate_password_issued', { mode: 'quiz', summary: 'The quiz\'s access code (set in Canvas by Invigil) was handed to the extension.' });
+    return { password: canvas.gate.password, mode: 'quiz' as const };
+  }
   try {
     const moodle = await moodleQuiz(connections, quiz);
     if (moodle) {
@@ -79,6 +88,11 @@ export async function recordGateResult(db: Database, attempt: Attempt, quiz: Qui
 
 /** The attempt ended: its own password is replaced by one nobody knows (the override stays, for its other settings). */
 export async function closeGate(db: Database, connections: LmsConnectionStore, attempt: Attempt, quiz: Quiz) {
+  // Canvas: a new access code after each proctored session, so the one this student saw opens nothing later.
+  if (await rotateAccessCode(db, connections.canvas, quiz, { exceptAttemptId: attempt.id })) {
+    await recordServerEvent(db, attempt.id, 'gate_closed', { summary: 'The quiz\'s access code in Canvas was replaced, so the one used for this attempt opens the quiz no more.' });
+    return;
+  }
   if (attempt.gateOverrideId === null) return;
   try {
     const moodle = await moodleQuiz(connections, quiz);

@@ -13,6 +13,7 @@ import { startSession } from '../http/sessions.ts';
 import type { TokenService } from '../http/tokens.ts';
 import { errorPage } from '../pages/layout.ts';
 import { createLtiDatabasePlugin } from './database-plugin.ts';
+import { launchFront } from './launch-front.ts';
 
 /** How old an id_token may be, in seconds. Nonces are kept far longer (see database-plugin.ts). */
 export const tokenMaxAge = 60;
@@ -41,6 +42,7 @@ function rejected(status: number, message: string) {
  * the roster and grade services, where the LMS frames us from), not the student's e-mail or other profile claims.
  */
 const keptContext = ['messageType', 'version', 'targetLinkUri', 'contextId', 'path', 'context', 'resource', 'roles', 'deepLinkingSettings', 'namesRoles', 'endpoint', 'launchPresentation'] as const;
+const keptCustom = ['allowed_attempts', 'canvas_course_id', 'canvas_user_id', 'canvas_api_base_url'] as const;
 export function launchClaims(token: IdToken): Record<string, unknown> {
   const context = token.platformContext as unknown as Record<string, unknown>;
   const raw = token as unknown as Record<string, unknown>;
@@ -48,9 +50,11 @@ export function launchClaims(token: IdToken): Record<string, unknown> {
     iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, platformId: raw.platformId, user: token.user,
     platformContext: {
       ...Object.fromEntries(keptContext.filter((k) => k in context).map((k) => [k, context[k]])),
-      // Of the custom parameters, only the LMS's attempt limit is used later (models/contracts.ts attemptLimit).
-      custom: { allowed_attempts: (context.custom as Record<string, unknown> | undefined)?.allowed_attempts },
+      // Of the custom parameters, only these are used later: the LMS's attempt limit (models/contracts.ts
+      // attemptLimit), and Canvas's course, user and API address (the access-code gate, gate/canvas-api.ts).
+      custom: Object.fromEntries(keptCustom.map((k) => [k, (context.custom as Record<string, unknown> | undefined)?.[k]])),
     },
+    placement: raw['https://www.instructure.com/placement'],
   })) as Record<string, unknown>;
 }
 
@@ -105,10 +109,15 @@ export async function startLtiProvider(options: { config: Config; db: Database; 
     cookies: { secure, sameSite: secure ? 'None' : 'Lax' },
     devMode: false,
     tokenMaxAge,
+    // No ltijs session cookie and no ltik redirect: a valid launch goes straight to onConnect, which starts our own
+    // session (http/sessions.ts). One cookie fewer to lose in a third-party iframe.
+    ltiaas: true,
     // ltijs's CORS reflects any origin with credentials; our pages need none of it.
     cors: false,
     // Dynamic Registration is ours (routes/registrations): only through an admin's one-time link.
     serverAddon: (app: import('express').Express) => {
+      // Canvas's field names and platform storage, in front of ltijs's login and launch (lti/launch-front.ts).
+      app.use(launchFront({ lti: provider, ltiKey: config.ltiKey, loginRoute: ltiPaths.login, launchRoute: ltiPaths.launch }));
       // ltijs has no `partitioned` cookie option; browsers need it for cookies in third-party iframes.
       if (!secure) return;
       app.use((_req, res, next) => {

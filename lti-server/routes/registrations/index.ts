@@ -1,3 +1,4 @@
+// GET /lti/canvas.json: the Canvas developer key configuration (lti/canvas-configuration.ts).
 // GET /lti/register: LTI Dynamic Registration, only through a one-time link an admin made (`npm run platform --
 // invite`). The link's invite is claimed for the registration and spent when it succeeds.
 import { Router, type Request } from 'express';
@@ -7,6 +8,7 @@ import type { InviteActor } from '../../http/actors.ts';
 import { badRequest, conflict, errorHandler, HttpError } from '../../http/errors.ts';
 import { floodGuard } from '../../http/rate-limit.ts';
 import { route } from '../../http/route.ts';
+import { canvasDeveloperKey } from '../../lti/canvas-configuration.ts';
 import { registerDynamically, RegistrationError } from '../../lti/dynamic-registration.ts';
 import { claimInvite, findInvite, releaseInvite, useInvite } from '../../lti/registration-invites.ts';
 import type { RouteContext } from '../context.ts';
@@ -39,5 +41,11 @@ export function registrationRoutes({ db, lti, config }: RouteContext) {
       }
     });
   router.use('/register', errorHandler('html'));
+
+  // Canvas: Admin › Developer Keys › + LTI Key › Method "Enter URL" (or paste this JSON).
+  router.get('/canvas.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(canvasDeveloperKey(config));
+  });
   return router;
 }
