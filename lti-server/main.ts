@@ -7,6 +7,7 @@ import { DatabaseUnavailableError, openDatabase } from './database.ts';
 import { createApp } from './app.ts';
 import { watchRunningAttempts } from './jobs/running-attempts-watch.ts';
 import { startQueue } from './jobs/queue.ts';
+import { canvasConnectionStore } from './gate/canvas-connections.ts';
 import { ltiUrls } from './lti/provider.ts';
 import { describeMediaTools } from './media/ffmpeg.ts';
 import { createBucket } from './storage/bucket.ts';
@@ -43,7 +44,7 @@ export async function startInvigil(config: Config) {
     : undefined;
   const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
   const storageCheck = ensureBucketSoon(bucket);
-  const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions });
+  const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions, canvas: canvasConnectionStore(database.db, config.ltiKey) });
   const app = await createApp({ config, db: database.db, bucket, queue });
   const attemptWatch = watchRunningAttempts(database.db, queue, { heartbeatTimeoutMs: config.heartbeatTimeoutMs, idleFinalizeMs: config.idleFinalizeMs });
   const server: Server = await new Promise((resolve) => {

@@ -3,6 +3,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 export type TokenService = ReturnType<typeof createTokenService>;
+/** An instructor authorising Invigil on a Canvas course. */
+export type CanvasGrant = { issuer: string; clientId: string; courseId: string; userId: string };
 
 /** Lifetime of an extension's attempt token: longer than any exam, short enough to be useless later. */
 export const attemptTokenSeconds = 8 * 3600;
@@ -16,6 +18,7 @@ export function createTokenService(appSecret: string) {
   const attemptKey = keyFor('attempt');
   const adminPageKey = keyFor('admin-page');
   const adminLinkKey = keyFor('admin-link');
+  const canvasStateKey = keyFor('canvas-oauth-state');
 
   async function sign(key: Uint8Array, audience: string, subject: string, seconds: number, claims: Record<string, unknown> = {}) {
     return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setAudience(audience)
@@ -47,6 +50,15 @@ export function createTokenService(appSecret: string) {
     adminLink: {
       sign: () => sign(adminLinkKey, 'invigil-admin-link', 'admin', adminLinkSeconds),
       verify: async (token: string) => (await verify(adminLinkKey, 'invigil-admin-link', token))?.sub === 'admin',
+    },
+    /** The OAuth2 `state` of an instructor's Canvas API authorisation: who, for which course (single use: canvas-connections.ts). */
+    canvasState: {
+      sign: (grant: CanvasGrant, nonce: string) => sign(canvasStateKey, 'invigil-canvas-oauth', grant.userId, 900, { ...grant, nonce }),
+      verify: async (token: string): Promise<CanvasGrant | undefined> => {
+        const p = await verify(canvasStateKey, 'invigil-canvas-oauth', token);
+        return p && typeof p.issuer === 'string' && typeof p.clientId === 'string' && typeof p.courseId === 'string' && typeof p.userId === 'string'
+          ? { issuer: p.issuer, clientId: p.clientId, courseId: p.courseId, userId: p.userId } : undefined;
+      },
     },
     /** A single-use start token: random, stored only as a hash on the attempt. */
     newStartToken() {

@@ -8,13 +8,15 @@ import { compactChunks, runChunks } from './compact-chunks.ts';
 import { remuxRecording } from './remux-recording.ts';
 import { applyRetention } from './retention.ts';
 import { housekeeping } from './housekeeping.ts';
+import { checkCanvasGates } from '../gate/canvas-access-code.ts';
+import type { CanvasConnectionStore } from '../gate/canvas-connections.ts';
 import type { StreamName } from '../../models/streams.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping', canvasGates: 'canvas-gates' } as const;
 
-export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean }) {
+export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean; canvas?: CanvasConnectionStore }) {
   const { db, bucket } = options;
   const boss = new PgBoss({ ...options.queueOptions, schema: 'pgboss' });
   boss.on('error', (error) => console.error('[jobs]', error.message));
@@ -50,6 +52,15 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
       await housekeeping(db);
     });
     await boss.schedule(queues.housekeeping, '41 * * * *', {}, { tz: 'UTC' });
+    // Canvas access codes: every 10 minutes, a code someone changed is put back; twice a day each is replaced.
+    const canvas = options.canvas;
+    if (canvas) {
+      await boss.work(queues.canvasGates, async () => {
+        const done = await checkCanvasGates(db, canvas);
+        if (done.reapplied || done.problems) console.log(`[canvas-gates] ${done.checked} checked, ${done.reapplied} re-applied, ${done.rotated} rotated, ${done.problems} refused by Canvas`);
+      });
+      await boss.schedule(queues.canvasGates, '*/10 * * * *', {}, { tz: 'UTC' });
+    }
   }
 
   return {

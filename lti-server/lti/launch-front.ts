@@ -37,12 +37,16 @@ function framedByPoster(req: Request, res: Response) {
 }
 const taskData = (task: PlatformStorageTask) => html`<script type="application/json" id="platform-storage-task">${JSON.stringify(task)}</script>`;
 
-function unverifiedClaims(idToken: string): Record<string, unknown> {
+/** The issuer and audience an id_token names, unverified (ltijs verifies it next). */
+function unverifiedClaims(idToken: string): { iss: string; aud: string } {
+  let claims: { iss?: unknown; aud?: unknown } = {};
   try {
-    return JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
   } catch {
-    return {};
+    // Not a JWT: ltijs rejects it with its own message.
   }
+  const aud = Array.isArray(claims.aud) ? (claims.aud as unknown[])[0] : claims.aud;
+  return { iss: typeof claims.iss === 'string' ? claims.iss : '', aud: typeof aud === 'string' ? aud : '' };
 }
 
 export function launchFront(deps: { lti: Provider; ltiKey: string; loginRoute: string; launchRoute: string }): RequestHandler {
@@ -75,20 +79,19 @@ export function launchFront(deps: { lti: Provider; ltiKey: string; loginRoute: s
 
     if (req.path === deps.launchRoute && req.method === 'POST' && body.id_token && body.state) {
       const cookieName = `state${body.state}`;
-      if (req.signedCookies?.[cookieName]) return next();
+      if ((req.signedCookies as Record<string, string> | undefined)?.[cookieName]) return next();
       const claims = unverifiedClaims(body.id_token);
       if (body[storageProofField] !== undefined) {
         if (!proofMatches(deps.ltiKey, body.state, body[storageProofField])) {
           return res.status(401).type('html').send(errorPage(401, 'Your browser kept neither the launch cookie nor the course\'s storage, so this launch could not be checked. Open the quiz again from your course; if it keeps happening, allow cookies for this site or use another browser.'));
         }
         // The proof stands in for the cookie: ltijs checks the issuer it names against the token's.
-        req.signedCookies = { ...req.signedCookies, [cookieName]: String(claims.iss ?? '') };
+        req.signedCookies = { ...(req.signedCookies as Record<string, string>), [cookieName]: claims.iss };
         return next();
       }
       const target = body.lti_storage_target;
       if (!target || !/^[A-Za-z0-9_-]{1,64}$/.test(target)) return next();
-      const aud = Array.isArray(claims.aud) ? String(claims.aud[0]) : String(claims.aud ?? '');
-      const found = await deps.lti.getPlatform(String(claims.iss ?? ''), aud).catch(() => false as const);
+      const found = await deps.lti.getPlatform(claims.iss, claims.aud).catch(() => false as const); // unknown: ltijs answers it
       const platform = Array.isArray(found) ? found[0] : found;
       if (!platform) return next(); // ltijs says "not registered"
       framedByPoster(req, res);

@@ -138,12 +138,17 @@ export async function startLtiProvider(options: { config: Config; db: Database; 
     const launch = await recordLaunch(db, token);
     options.onLaunch?.(launchOrigins(token.iss, launch.token));
     const quiz = await quizForLaunch(db, launch, token.platformContext.custom);
+    const instructor = roleFromLti(launch.roles) === 'instructor';
+    // Course navigation (Canvas) and any link not bound to a quiz: the instructor's list of the course's quizzes.
+    if (instructor && launch.contextId && (!quiz || launch.token.placement === 'course_navigation')) {
+      return res.redirect(`/app/course?${await sessionHandOff(db, launch)}`);
+    }
     if (!quiz) {
-      return res.status(404).type('html').send(errorPage(404, roleFromLti(launch.roles) === 'instructor'
+      return res.status(404).type('html').send(errorPage(404, instructor
         ? 'This link is not set up as a proctored quiz yet. Add it again through "Proctored quiz" in your course\'s tool picker.'
         : 'This proctored quiz is not set up yet. Ask your instructor.'));
     }
-    const path = roleFromLti(launch.roles) === 'instructor' ? `/app/quizzes/${quiz.id}/attempts` : `/app/quizzes/${quiz.id}/take`;
+    const path = instructor ? `/app/quizzes/${quiz.id}/attempts` : `/app/quizzes/${quiz.id}/take`;
     return res.redirect(`${path}?${await sessionHandOff(db, launch)}`);
   });
   provider.onDeepLinking(async (token, _req, res) => {

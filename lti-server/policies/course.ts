@@ -12,4 +12,6 @@ export function courseOf(actor: Actor): Course | undefined {
 export const coursePolicy = {
   // Only inside a course: a quiz with no course would belong to the whole LMS deployment.
   addQuiz: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
+  /** The course's proctored quizzes (the instructor's landing page from course navigation). */
+  listQuizzes: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
 } satisfies Policy<Course>;

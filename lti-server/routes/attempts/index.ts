@@ -52,7 +52,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     .handle(async ({ res, actor, record: quiz }) => {
     // Attempts that started count; a start page opened and left does not.
     const [launch] = await db.select({ token: launches.token }).from(launches).where(eq(launches.id, actor.launchId));
-    const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown } } | undefined)?.custom;
+    const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown; canvas_user_id?: unknown } } | undefined)?.custom;
     const maxAttempts = attemptLimit(readQuizSettings(quiz.settings).maxAttempts, custom?.allowed_attempts);
     const [{ started }] = await db.select({ started: count() }).from(attempts)
       .where(and(eq(attempts.quizId, quiz.id), eq(attempts.userId, actor.userId), isNotNull(attempts.startedAt)));
@@ -64,6 +64,8 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
       quizId: quiz.id,
       userId: actor.userId,
       userName: actor.userName,
+      // Canvas's own user id: how its quiz submissions name the student (gate/unproctored-attempts.ts).
+      lmsUserId: typeof custom?.canvas_user_id === 'string' && /^[0-9]{1,20}$/.test(custom.canvas_user_id) ? custom.canvas_user_id : null,
       policyAcknowledgedAt: new Date(),
       startTokenHash: start.hash,
       startTokenExpiresAt: start.expiresAt,

@@ -13,6 +13,7 @@ import { addPlatformBody, connectionRef, inviteBody, platformRef, platformStateB
 import { connectMoodle, lmsConnectionInput } from '../../gate/lms-connections.ts';
 import { moodleFunctions, MoodleServiceError } from '../../gate/moodle-web-services.ts';
 import { badRequest } from '../../http/errors.ts';
+import { canvasApiKeyInput } from '../../gate/canvas-connections.ts';
 
 export function adminApi({ db, lti, config, limiter, connections, tokens }: RouteContext, key: string) {
   const router = Router();
@@ -42,6 +43,13 @@ export function adminApi({ db, lti, config, limiter, connections, tokens }: Rout
       if (error instanceof MoodleServiceError) throw badRequest(`${error.message}. Check the token, the site address and that the token's service holds ${moodleFunctions.join(', ')}.`);
       throw error;
     }
+  });
+  // Canvas: the school's API developer key (client id and secret), for instructors to authorise on their courses.
+  admin('get', '/canvas-api-keys').handle(async ({ res }) => res.json({ keys: await connections.canvas.listApiKeys() }));
+  admin('post', '/canvas-api-keys').validate(canvasApiKeyInput).handle(async ({ res, input }) => {
+    const platforms = await listPlatforms(lti);
+    if (!platforms.some((p) => p.url === input.issuer && p.clientId === input.clientId)) throw badRequest(`No Canvas registration with issuer ${input.issuer} and client id ${input.clientId} is registered: register the LTI key first.`);
+    res.status(201).json(await connections.canvas.saveApiKey(input));
   });
   admin('post', '/lms-connections/remove').validate(connectionRef).handle(async ({ res, input }) => res.json({ removed: await connections.remove(input.issuer) }));
   router.use(errorHandler('json'));

@@ -4,14 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { lmsQuizKey } from '../../../models/lms-quiz.ts';
 import { quizzes } from '../../../models/schema.ts';
-import { gateOf } from '../../gate/quiz-gates.ts';
+import { enforceAccessCode } from '../../gate/canvas-access-code.ts';
 import { launchSession, sessionQuery } from '../../http/authenticate.ts';
 import type { AppSession } from '../../http/sessions.ts';
 import { route } from '../../http/route.ts';
 import { coursePolicy } from '../../policies/course.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import type { RouteContext } from '../context.ts';
-import { deepLinkingRequest, loadQuiz } from './load.ts';
+import { gateSectionFor } from './gate-section.ts';
+import { canvasQuizAddressProblem, deepLinkingRequest, loadQuiz } from './load.ts';
 import { quizForm } from './schema.ts';
 import { deepLinkReturnPage, quizFormPage } from './views.ts';
 
@@ -30,8 +31,10 @@ export function quizPages({ db, lti, limiter, connections }: RouteContext) {
 
   addQuiz('post')
     .form(quizForm, ({ req, session }, problems) => quizFormPage({ heading, action: deepLinkAction(session), csrf: session.csrfToken, quiz: draftOf(req.body), problems }))
-    .handle(async ({ res, actor, input, record: request }) => {
+    .handle(async ({ req, res, actor, input, record: request, session }) => {
       const { title, quizUrl, ...settings } = input;
+      const addressProblem = await canvasQuizAddressProblem(db, actor, quizUrl);
+      if (addressProblem) return void res.status(400).type('html').send(quizFormPage({ heading, action: deepLinkAction(session), csrf: session.csrfToken, quiz: draftOf(req.body), problems: [{ path: 'quizUrl', message: addressProblem }] }));
       // The signed answer first, the quiz row after: a failure leaves no quiz that no LMS links to.
       const quizId = randomUUID();
       const item = {
@@ -52,15 +55,18 @@ export function quizPages({ db, lti, limiter, connections }: RouteContext) {
   const settingsAction = (quizId: string, session: AppSession) => `/app/quizzes/${quizId}/settings?${sessionQuery(session)}`;
 
   configure('get').handle(async ({ req, res, record: quiz, session }) => {
-    const gate = { gate: await gateOf(db, quiz), perStudent: Boolean(await connections.moodle(quiz.issuer)) };
+    const gate = await gateSectionFor({ db, connections }, quiz, session);
     res.type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, saved: req.query.saved === '1', gate }));
   });
 
   configure('post')
     .form(quizForm, ({ record: quiz, session }, problems) => quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz, problems }))
-    .handle(async ({ res, record: quiz, session, input }) => {
+    .handle(async ({ req, res, actor, record: quiz, session, input }) => {
       const { title, quizUrl, ...settings } = input;
-      await db.update(quizzes).set({ title, quizUrl, lmsQuizKey: lmsQuizKey(quizUrl), settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id));
+      const addressProblem = await canvasQuizAddressProblem(db, actor, quizUrl);
+      if (addressProblem) return void res.status(400).type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz: { ...quiz, ...draftOf(req.body) }, problems: [{ path: 'quizUrl', message: addressProblem }] }));
+      const [saved] = await db.update(quizzes).set({ title, quizUrl, lmsQuizKey: lmsQuizKey(quizUrl), settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id)).returning();
+      await enforceAccessCode(db, connections.canvas, saved);
       res.redirect(303, `${settingsAction(quiz.id, session)}&saved=1`);
     });
 

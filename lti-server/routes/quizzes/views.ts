@@ -6,13 +6,12 @@ import { streamLabels, streamNames } from '../../../models/streams.ts';
 import type { quizzes } from '../../../models/schema.ts';
 import { html } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
-import type { QuizGate } from '../../gate/quiz-gates.ts';
-import { gateSection } from './gate-views.ts';
+import type { SafeHtml } from '../../pages/html.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
 type Problem = { path: string; message: string };
 
-export function quizFormPage(options: { heading: string; action: string; csrf: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean; gate?: { gate: QuizGate; perStudent: boolean } }) {
+export function quizFormPage(options: { heading: string; action: string; csrf: string; quiz?: Partial<Quiz>; problems?: Problem[]; saved?: boolean; gate?: SafeHtml }) {
   const { quiz, problems = [] } = options;
   const s = quiz?.settings ? readQuizSettings(quiz.settings) : undefined;
   const lockdown = s?.lockdown ?? { preset: 'closed_book' as const, rules: [], allowedUrls: [], disableOtherExtensions: false };
@@ -40,12 +39,12 @@ ${problem ? html`<p class="notice error" id="${name}-error">${problem}</p>` : ''
   return page(options.heading, html`<h1>${options.heading}</h1>
 ${problems.length ? html`<div class="notice error" role="alert">Please correct ${problems.length === 1 ? 'the field' : 'the fields'} marked below.</div>` : ''}
 ${options.saved ? html`<div class="notice ok" role="status">Settings saved.</div>` : ''}
-${options.gate ? gateSection(options.gate.gate, { perStudent: options.gate.perStudent }) : ''}
+${options.gate ?? ''}
 ${options.gate ? html`<h2>Settings</h2>` : ''}
 <form method="post" action="${options.action}" novalidate>
 <input type="hidden" name="_csrf" value="${options.csrf}">
 ${field('title', 'Title shown to students', 'text', quiz?.title)}
-${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the quiz in your LMS and copy its address, e.g. https://moodle.example.edu/mod/quiz/view.php?id=42')}
+${field('quizUrl', 'Address of the LMS quiz', 'url', quiz?.quizUrl, 'Open the quiz in your LMS and copy its address, e.g. https://moodle.example.edu/mod/quiz/view.php?id=42, or in Canvas https://school.instructure.com/courses/7/quizzes/42 (a New Quiz: its assignment, …/courses/7/assignments/51)')}
 <fieldset><legend>Proctoring</legend>
 ${box('recordWebcam', 'Record the webcam', s?.recordWebcam ?? true)}
 ${box('recordScreen', 'Record the entire screen', s?.recordScreen ?? true)}

@@ -3,7 +3,7 @@ import { html, jsonScript } from '../../pages/html.ts';
 import { page } from '../../pages/layout.ts';
 import type { presentAttemptRow } from '../../presenters/review.ts';
 import type { QuizGate } from '../../gate/quiz-gates.ts';
-import type { unproctoredAttempts, UnproctoredAttempt } from '../../gate/unproctored-attempts.ts';
+import type { unproctoredAttempts } from '../../gate/unproctored-attempts.ts';
 import { gateStatus } from '../quizzes/gate-views.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
@@ -11,12 +11,16 @@ type Row = ReturnType<typeof presentAttemptRow>;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—');
 
-const stateLabels: Record<UnproctoredAttempt['state'], string> = { inprogress: 'in progress', overdue: 'overdue', finished: 'finished', abandoned: 'abandoned' };
+/** Moodle's attempt states, and Canvas's submission states. */
+const stateLabels: Record<string, string> = {
+  inprogress: 'in progress', overdue: 'overdue', finished: 'finished', abandoned: 'abandoned',
+  untaken: 'in progress', complete: 'submitted', pending_review: 'submitted, to grade', submitted: 'submitted', graded: 'submitted',
+};
 
 /** Attempts in the LMS that no proctored attempt covered (with the LMS's web services only). */
 function unproctoredSection(list: Awaited<ReturnType<typeof unproctoredAttempts>>) {
   if (!list.available) {
-    return html`<p class="muted" id="unproctored">Attempts taken without Invigil are listed here once a Moodle administrator connects Moodle's web services in Invigil.</p>`;
+    return html`<p class="muted" id="unproctored">Attempts taken without Invigil are listed here once the LMS's API is connected (Moodle: an administrator connects its web services in Invigil; Canvas: an instructor connects Canvas in the quiz's settings).</p>`;
   }
   return html`<section aria-labelledby="unproctored-heading" id="unproctored">
 <h2 id="unproctored-heading">Not proctored</h2>
@@ -24,7 +28,7 @@ ${list.problem ? html`<p class="notice error" role="alert">The LMS's attempts co
 ${list.rows.length === 0 ? html`<p class="notice ok">Every attempt in the LMS quiz was proctored.</p>` : html`<p class="notice error">${String(list.rows.length)} LMS attempt${list.rows.length === 1 ? '' : 's'} without a proctored attempt behind ${list.rows.length === 1 ? 'it' : 'them'}.</p>
 <table><caption class="muted">Attempts in the LMS quiz that Invigil did not proctor</caption>
 <thead><tr><th scope="col">Student</th><th scope="col">LMS attempt</th><th scope="col">State</th><th scope="col">Started</th><th scope="col">Finished</th></tr></thead>
-<tbody>${list.rows.map((r) => html`<tr data-lms-attempt="${r.lmsAttemptId}"><td>${r.student}</td><td>${r.lmsAttemptId} <span class="badge">not proctored</span></td><td>${stateLabels[r.state]}</td><td>${when(r.startedAt.toISOString())}</td><td>${when(r.finishedAt?.toISOString() ?? null)}</td></tr>`)}</tbody>
+<tbody>${list.rows.map((r) => html`<tr data-lms-attempt="${r.lmsAttemptId}"><td>${r.student}</td><td>${r.lmsAttemptId} <span class="badge">not proctored</span></td><td>${stateLabels[r.state] ?? r.state}</td><td>${when(r.startedAt?.toISOString() ?? null)}</td><td>${when(r.finishedAt?.toISOString() ?? null)}</td></tr>`)}</tbody>
 </table>`}
 </section>`;
 }

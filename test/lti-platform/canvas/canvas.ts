@@ -178,7 +178,7 @@ document.getElementById('post_message_forwarding').addEventListener('load', () =
     const user = requireUser(req, res);
     if (!user) return;
     const key = keyForTool(Number(req.params.tool));
-    const name = String(req.query.placement) as PlacementName;
+    const name = (typeof req.query.placement === 'string' ? req.query.placement : '') as PlacementName;
     const placement = key?.placements.find((p) => p.placement === name);
     if (!key || !placement) return res.status(404).send('Page not found');
     if (user.role !== 'teacher') return res.status(401).send('Unauthorized');
@@ -277,7 +277,7 @@ document.getElementById('post_message_forwarding').addEventListener('load', () =
 
   // Deep Linking answers, per placement: assignment_selection takes one resource link and makes it the assignment.
   school.post('/courses/:course/deep_linking_response', async (req, res) => {
-    const placement = String(req.query.placement) as PlacementName;
+    const placement = (typeof req.query.placement === 'string' ? req.query.placement : '') as PlacementName;
     const fail = (message: string) => res.status(400).type('html').send(`<!doctype html><html lang="en"><head><title>Error</title></head><body><h1>The tool's answer was rejected</h1><p id="error">${esc(message)}</p></body></html>`);
     try {
       const unverified = JSON.parse(Buffer.from(String(req.body.JWT).split('.')[1] ?? '', 'base64url').toString()) as { iss?: string };
@@ -365,7 +365,7 @@ document.getElementById('post_message_forwarding').addEventListener('load', () =
     registrationTokens.delete(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
     const key = addKey({
       title: String(body.client_name), oidcUrl: String(body.initiate_login_uri), targetLinkUri: String(config!.target_link_uri), jwksUrl: String(body.jwks_uri),
-      redirectUris: body.redirect_uris as string[], scopes: String(body.scope ?? '').split(' ').filter((s) => ltiScopes.includes(s)), privacy,
+      redirectUris: body.redirect_uris as string[], scopes: (typeof body.scope === 'string' ? body.scope : '').split(' ').filter((s) => ltiScopes.includes(s)), privacy,
       custom: (config!.custom_parameters ?? {}) as Record<string, string>, placements, dynamic: true,
     });
     res.json({ ...body, client_id: key.clientId, 'https://purl.imsglobal.org/spec/lti-tool-configuration': { ...config, deployment_id: key.deploymentId } });
@@ -530,7 +530,7 @@ ${Object.entries({ client_id: key.clientId, redirect_uri: q.redirect_uri, state:
     if (!quiz) return;
     const input = ((req.body ?? {}) as { quiz?: Record<string, unknown> }).quiz;
     if (!input || typeof input !== 'object') return res.status(400).json({ errors: [{ message: 'quiz is required' }] });
-    if ('access_code' in input) quiz.accessCode = input.access_code === null || input.access_code === '' ? null : String(input.access_code);
+    if ('access_code' in input) quiz.accessCode = input.access_code === null || input.access_code === '' ? null : (typeof input.access_code === 'string' ? input.access_code : JSON.stringify(input.access_code));
     if (typeof input.title === 'string') quiz.title = input.title;
     res.json({ quizzes: [classic.presentQuiz(quiz, origins.school)] });
   });
@@ -590,7 +590,7 @@ ${Object.entries({ client_id: key.clientId, redirect_uri: q.redirect_uri, state:
   sso.post('/api/lti/authorize_redirect', (req, res) => void authorizeRedirect(req, res));
   sso.get('/api/lti/security/jwks', (_req, res) => res.json({ keys: [jwk] }));
   sso.post('/login/oauth2/token', (req, res) => void tokenEndpoint(req, res));
-  sso.get('/post_message_forwarding', (req, res) => res.type('html').send(forwardingFramePage(String(req.query.tool_origin ?? ''), origins.school)));
+  sso.get('/post_message_forwarding', (req, res) => res.type('html').send(forwardingFramePage((typeof req.query.tool_origin === 'string' ? req.query.tool_origin : ''), origins.school)));
 
   // ——— The four origins on one HTTPS port, told apart by host ———
   const byHost: Record<string, express.Express> = { [hostnames.school]: school, [hostnames.sso]: sso };
