@@ -27,7 +27,7 @@ export default defineConfig({
     // Lockdown: webNavigation and declarativeNetRequest keep the quiz tab on the quiz, management lists (and may turn
     // off) other extensions, system.display counts displays (Chrome only).
     // scripting registers the page bridge on trusted origins only (trust/bridge-registration.ts).
-    permissions: ['storage', 'unlimitedStorage', 'tabs', 'webNavigation', 'declarativeNetRequest', 'management', 'scripting',
+    permissions: ['storage', 'unlimitedStorage', 'tabs', 'webNavigation', 'webRequest', 'declarativeNetRequest', 'management', 'scripting',
       ...(browser === 'firefox' ? [] : ['offscreen', 'system.display'])],
     // The bucket's host is only known at run time; uploads from extension pages need host access instead of bucket CORS.
     host_permissions: ['<all_urls>'],

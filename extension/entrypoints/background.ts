@@ -50,6 +50,11 @@ const quizPages = serveQuizPages(() => {
     report: run.events.report,
     restartStream: (stream: StreamName) => void restartStream(run, stream).catch(failed('restarting a stream')),
     passwordPrompt: (rejected, reply) => void answerPasswordPrompt(run, rejected, reply).catch(failed('entering the quiz password')),
+    attemptPage: () => {
+      run.attemptSeen = true;
+      attemptOpened(run, undefined);
+    },
+    adapter: adapterFor(run.attempt.quizUrl)?.name,
     end: () => void machine.finish('ended from the quiz page').catch(failed('finishing from the quiz page')),
   };
 });
@@ -339,6 +344,17 @@ export default defineBackground(() => {
       void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));
     }
   });
+  // Apps whose pages say nothing in their addresses (New Quizzes): their API traffic in the quiz tab does.
+  browser.webRequest.onCompleted.addListener((details) => {
+    const run = machine.current;
+    if (!run || machine.phase !== 'running' || details.tabId !== run.attempt.quizTabId) return;
+    const adapter = adapterFor(run.attempt.quizUrl);
+    const step = adapter?.quizRequest?.({ method: details.method, url: new URL(details.url), status: details.statusCode });
+    if (!step) return;
+    run.attemptSeen = true;
+    attemptOpened(run, undefined);
+    if (step === 'submitted') void machine.finish(`quiz submitted (${adapter!.name})`).catch(failed('finishing a submitted quiz'));
+  }, { urls: ['https://*/*'], types: ['xmlhttprequest'] });
   browser.tabs.onRemoved.addListener((tabId) => {
     const run = machine.current;
     if (run && tabId === run.attempt.quizTabId) run.events.report('quiz_tab_closed');

@@ -1,11 +1,13 @@
 // Runs in every page, but acts only in the quiz tab of a running attempt: it starts the page lockdown rules and the
-// overlay there, forwards what they report to the background, and lifts them when the attempt ends.
+// overlay there, forwards what they report to the background, and lifts them when the attempt ends. In the quiz
+// tab's frames (New Quizzes' legacy iframe holds the quiz) it only watches for the access-code prompt.
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { failed } from '../attempt/failures.ts';
 import { showOverlay } from '../lockdown/overlay.ts';
 import { startPageLockdown } from '../lockdown/page-manager.ts';
 import '../lockdown/page-rules/index.ts';
+import { adapterFor, adapterNamed } from '../lms/adapters.ts';
 import { watchPasswordPrompt } from '../lms/password-prompt.ts';
 import {
   lockdownActiveKey, quizGuardPortName, serve, typedPort, type LostStream, type QuizGuardFromPage, type QuizGuardToPage,
@@ -13,6 +15,7 @@ import {
 
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
+  allFrames: true,
   runAt: 'document_start',
   main() {
     let port: ReturnType<typeof typedPort<QuizGuardToPage, QuizGuardFromPage>> | undefined;
@@ -42,6 +45,13 @@ export default defineContentScript({
       }
       lostStreams = m.lostStreams;
       guard?.overlay?.streams(lostStreams);
+      const gateWatcher = () => watchPasswordPrompt(m.type === 'lockdown' && m.adapter ? adapterNamed(m.adapter) : adapterFor(location.href), {
+        prompt: (rejected) => send({ type: 'password-prompt', rejected }),
+        typed: () => guard?.overlay?.gate('Invigil entered the quiz password. Starting the quiz…'),
+        attemptPage: () => send({ type: 'attempt-page' }),
+      });
+      // A frame of the quiz tab: the prompt watcher only (no rules, no bar inside someone's iframe).
+      if (m.type === 'lockdown' && !guard && window !== window.top) guard = { stop: () => undefined, gate: gateWatcher() };
       if (m.type === 'lockdown' && !guard) {
         const lockdown = startPageLockdown(m.pageRules, { report: (event, details) => send({ type: 'event', event, details }) });
         const onDocument = () => {
@@ -52,10 +62,7 @@ export default defineContentScript({
         };
         guard = {
           stop: lockdown.stop, overlay: document.body ? onDocument() : undefined,
-          gate: watchPasswordPrompt(location.href, {
-            prompt: (rejected) => send({ type: 'password-prompt', rejected }),
-            typed: () => guard?.overlay?.gate('Invigil entered the quiz password. Starting the quiz…'),
-          }),
+          gate: gateWatcher(),
         };
         if (!document.body) {
           document.addEventListener('DOMContentLoaded', () => { if (guard) guard.overlay = onDocument(); }, { once: true });

@@ -3,19 +3,11 @@
 // immediate review (review.php then sends the browser on to view.php, §7): a form submission that ends, through
 // server redirects, on view.php after the student was in the attempt. The quiz page's side finds the password
 // prompt and types the gate's password into it (§3, §10).
-export type QuizStep = {
-  url: URL;
-  /** The page was reached by submitting a form, through server redirects (Moodle's 303s). */
-  afterFormRedirect: boolean;
-  /** The quiz tab was on an attempt page (attempt.php or summary.php) earlier in this proctored attempt. */
-  attemptSeen: boolean;
-};
-
-export type PasswordPrompt = { form: HTMLFormElement; rejected: boolean };
+import type { LmsAdapter, PasswordPrompt, QuizStep } from './adapter.ts';
 
 const page = (url: URL, name: string) => url.pathname.endsWith(`/mod/quiz/${name}.php`);
 
-export const moodle = {
+export const moodle: LmsAdapter = {
   name: 'moodle',
   isQuizPage: (url: URL) => url.pathname.includes('/mod/quiz/'),
   isAttemptPage: (url: URL) => page(url, 'attempt') || page(url, 'summary'),

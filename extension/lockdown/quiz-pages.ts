@@ -17,6 +17,10 @@ export type QuizPageLockdown = {
   restartStream: (stream: StreamName) => void;
   /** The page shows the quiz's password prompt; `reply` answers that page (the password, or a notice). */
   passwordPrompt: (rejected: boolean, reply: (message: QuizGuardToPage) => void) => void;
+  /** A page of the quiz tab says it is an attempt page. */
+  attemptPage: () => void;
+  /** The quiz's LMS adapter, by name. */
+  adapter?: string;
   end: () => void;
 };
 
@@ -45,9 +49,10 @@ export function serveQuizPages(current: () => QuizPageLockdown | undefined) {
           if (m.type === 'event') now.report(m.event, m.details);
           if (m.type === 'restart-stream') now.restartStream(m.stream);
           if (m.type === 'password-prompt') now.passwordPrompt(m.rejected, (reply) => port.post(reply));
+          if (m.type === 'attempt-page') now.attemptPage();
           if (m.type === 'end') now.end();
         });
-        port.post({ type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams });
+        port.post({ type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams, adapter: lockdown.adapter });
       });
     },
     async begin(quizTabId: number) {

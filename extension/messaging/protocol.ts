@@ -128,7 +128,8 @@ export const quizGuardPortName = 'invigil-quiz-guard';
 /** A stream that stopped mid-attempt, as the quiz page shows it; `pause` hides the quiz until it is restarted. */
 export type LostStream = { stream: StreamName; since: number; pause: boolean; error?: string };
 export type QuizGuardToPage =
-  | { type: 'lockdown'; pageRules: string[]; labels: string[]; lostStreams: LostStream[] }
+  /** `adapter`: the LMS adapter of the quiz (extension/lms/), by name, for frames whose own address is another host's. */
+  | { type: 'lockdown'; pageRules: string[]; labels: string[]; lostStreams: LostStream[]; adapter?: string }
   | { type: 'streams'; lostStreams: LostStream[] }
   /** The quiz password, for the prompt the page reported; or why there is none to type. */
   | { type: 'password'; password: string }
@@ -139,6 +140,8 @@ export type QuizGuardFromPage =
   | { type: 'restart-stream'; stream: StreamName }
   /** The quiz shows its password prompt (`rejected`: with "The password entered was incorrect"). */
   | { type: 'password-prompt'; rejected: boolean }
+  /** The document is an attempt page, where its address cannot say so (Canvas Classic's /take). */
+  | { type: 'attempt-page' }
   | { type: 'end' };
 
 /** A port whose messages are typed each way. */

@@ -73,10 +73,16 @@ export class HttpBrowser {
   }
 
   /** Follows auto-submitting POST forms (platform ↔ tool) until a page without one. */
-  async follow(url: string, options: { stopAt?: (page: PageResult) => boolean } = {}): Promise<PageResult> {
-    let page = await this.request(url);
+  async follow(url: string, options: { stopAt?: (page: PageResult) => boolean; form?: Record<string, string> } = {}): Promise<PageResult> {
+    let page = await this.request(url, options.form ? { form: options.form } : {});
     for (let hops = 0; hops < 10; hops++) {
       if (options.stopAt?.(page)) return page;
+      // A page that works with script only says where to go on without it (the tool's platform-storage step).
+      const continueLink = /<noscript>(?:(?!<\/noscript>)[\s\S])*?<a href="([^"]+)">Continue<\/a>/.exec(page.body)?.[1];
+      if (continueLink && !findAutoForm(page.body)) {
+        page = await this.request(new URL(decode(continueLink), page.url).toString());
+        continue;
+      }
       const form = findAutoForm(page.body);
       if (!form || !/\.submit\(\)/.test(page.body)) return page;
       page = await this.request(new URL(form.action, page.url).toString(), { form: form.fields });
