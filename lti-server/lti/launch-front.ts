@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Provider } from 'ltijs';
-import { html } from '../pages/html.ts';
+import { html, jsonScript } from '../pages/html.ts';
 import { errorPage, page } from '../pages/layout.ts';
 import { strictPolicy } from '../http/security-headers.ts';
 import { isCanvasIssuer } from './canvas-configuration.ts';
@@ -35,7 +35,7 @@ function framedByPoster(req: Request, res: Response) {
   const origin = req.get('origin');
   res.setHeader('Content-Security-Policy', strictPolicy(origin && /^https:\/\/[^/]+$/.test(origin) ? [origin] : []));
 }
-const taskData = (task: PlatformStorageTask) => html`<script type="application/json" id="platform-storage-task">${JSON.stringify(task)}</script>`;
+const taskData = (task: PlatformStorageTask) => jsonScript('platform-storage-task', task);
 
 /** The issuer and audience an id_token names, unverified (ltijs verifies it next). */
 function unverifiedClaims(idToken: string): { iss: string; aud: string } {

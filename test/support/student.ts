@@ -1,5 +1,6 @@
 // A student in a real browser: launch from the LMS, acknowledge the policy, start; and end the attempt from the
 // extension's popup.
+import type { Frame, Page } from 'puppeteer-core';
 import type { TestPlatform } from '../lti-platform/platform.ts';
 import type { BackgroundStatus } from '../../extension/messaging/protocol.ts';
 import type { launchChromium } from './chromium.ts';
@@ -11,14 +12,22 @@ export async function startAttemptInBrowser(chromium: Chromium, platform: TestPl
   await chromium.trust(platform.toolOrigin());
   const student = await chromium.browser.newPage();
   await student.goto(platform.launchUrl({ user, role: 'learner', resource: resourceLinkId }));
-  await student.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
-  await student.click('#acknowledge');
-  await student.click('#start');
+  return { student, attemptId: await startFromToolPage(chromium, student) };
+}
+
+/**
+ * The student's steps on Invigil's start page, wherever the LMS put it (a tab, or a frame of the course page, as
+ * Canvas does): wait for the extension, acknowledge the policy, start. Every LMS's browser tests take this path.
+ */
+export async function startFromToolPage(chromium: Chromium, page: Page | Frame) {
+  await page.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  await page.click('#acknowledge');
+  await page.click('#start');
   // Interval polling: requestAnimationFrame never fires in a background tab, and the quiz tab takes the focus.
-  await student.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
-  const attemptId = await student.$eval('body', (b) => b.dataset.attempt);
-  if (!attemptId) throw new Error(`${await student.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
-  return { student, attemptId };
+  await page.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
+  const attemptId = await page.$eval('body', (b) => b.dataset.attempt);
+  if (!attemptId) throw new Error(`${await page.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
+  return attemptId;
 }
 
 /** What the background reports: the running attempt and the recorder's status. */

@@ -3,7 +3,9 @@
 // authorisation page will not be framed, so it opens in a window of its own, where the iframe's cookie is not:
 // the way back (GET /app/canvas/authorized) is authenticated by its signed, single-use state alone.
 import { Router } from 'express';
-import { canvasCourseOf } from '../../gate/canvas-access-code.ts';
+import { and, eq } from 'drizzle-orm';
+import { quizzes } from '../../../models/schema.ts';
+import { canvasCourseOf, enforceAccessCode } from '../../gate/canvas-access-code.ts';
 import { anonymous, launchSession } from '../../http/authenticate.ts';
 import { badRequest } from '../../http/errors.ts';
 import { route } from '../../http/route.ts';
@@ -42,6 +44,10 @@ export function canvasAuthorizationPages({ db, tokens, limiter, connections, con
       }
       try {
         const { canvasUserName } = await connections.canvas.finishAuthorization(grant, grant.userId, input.state, input.code, redirectUri);
+        // The course's gated quizzes get their access codes now, not at their first proctored start.
+        for (const quiz of await db.select().from(quizzes).where(and(eq(quizzes.issuer, grant.issuer), eq(quizzes.clientId, grant.clientId)))) {
+          if (canvasCourseOf(quiz)?.courseId === grant.courseId) await enforceAccessCode(db, connections.canvas, quiz);
+        }
         res.type('html').send(page('Canvas connected', html`<h1>Canvas connected</h1>
 <p class="notice ok" role="status" id="canvas-connected">Invigil can now set the access codes of this course's proctored quizzes${canvasUserName ? html` (authorised as ${canvasUserName})` : ''}. You can close this window and reload Invigil's page in Canvas.</p>`));
       } catch (error) {

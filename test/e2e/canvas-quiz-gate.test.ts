@@ -1,0 +1,168 @@
+// Canvas in Chromium with third-party cookies blocked (the Canvas emulator, test/lti-platform/canvas/): the student
+// launches inside Canvas's iframe; the extension types the access code (Classic and New Quizzes, native and legacy
+// shapes) only once recording runs; submission ends the attempt; a wrong code is reported; a browser that keeps not
+// even partitioned cookies still launches through Canvas's platform storage; the instructor reviews from course
+// navigation, and the code is replaced after the session.
+import { and, eq } from 'drizzle-orm';
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { attemptEvents, attempts, quizGates } from '../../models/schema.ts';
+import type { CanvasUser } from '../lti-platform/canvas/canvas.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { addProctoredAssignment, connectCanvasApi, instructorCanvasPage, startCanvasAndInvigil, type CanvasLms } from '../support/canvas-lms.ts';
+import { extensionStatus, finishFromPopup, startFromToolPage } from '../support/student.ts';
+import { until } from '../support/wait.ts';
+
+type Chromium = Awaited<ReturnType<typeof launchChromium>>;
+let lms: CanvasLms;
+let chromium: Chromium | undefined;
+const quizzes = { classic: 7101, wrong: 7102, native: 8101, legacy: 8102 };
+const assignments: Record<keyof typeof quizzes, { assignmentId: number; quizId: string }> = {} as never;
+
+beforeAll(async () => {
+  lms = await startCanvasAndInvigil();
+  const course = lms.canvas.course.id;
+  lms.canvas.classic.add({ id: quizzes.classic, courseId: course, title: 'Midterm' });
+  lms.canvas.classic.add({ id: quizzes.wrong, courseId: course, title: 'Quiz with a stale code', accessCode: 'Not-what-Invigil-shows-1' });
+  lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.native, title: 'Unit test (native)', shape: 'native' });
+  lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.legacy, title: 'Unit test (legacy)', shape: 'legacy' });
+  const form = { recordWebcam: 'on', recordScreen: '' };
+  assignments.classic = await addProctoredAssignment(lms, { ...form, title: 'Midterm', quizUrl: lms.canvas.urls.classicQuiz(quizzes.classic) });
+  assignments.wrong = await addProctoredAssignment(lms, { ...form, title: 'Stale', quizUrl: lms.canvas.urls.classicQuiz(quizzes.wrong) });
+  assignments.native = await addProctoredAssignment(lms, { ...form, title: 'Native', quizUrl: lms.canvas.urls.newQuiz(quizzes.native) });
+  assignments.legacy = await addProctoredAssignment(lms, { ...form, title: 'Legacy', quizUrl: lms.canvas.urls.newQuiz(quizzes.legacy) });
+}, 120_000);
+afterAll(async () => {
+  await chromium?.close();
+  await lms?.close();
+});
+
+/** A fresh Chromium per test, trusting the loopback CA, resolving the emulator's names, blocking third-party cookies. */
+async function browser() {
+  await chromium?.close();
+  chromium = await launchChromium({ clip: 'single_person', extraArgs: [...lms.canvas.tls.chromiumArgs, '--test-third-party-cookie-phaseout'] });
+  await chromium.trust(lms.invigil.url);
+  return chromium;
+}
+
+/** The student opens the proctored assignment in Canvas; Invigil's start page is in iframe#tool_content. */
+async function launchInCanvas(c: Chromium, student: CanvasUser, which: keyof typeof quizzes): Promise<{ course: Page; frame: Frame }> {
+  const course = await c.browser.newPage();
+  await course.goto(lms.canvas.urls.logInAs(student, lms.canvas.urls.assignment(assignments[which].assignmentId)));
+  const frame = await until('the start page in iframe#tool_content', async () => course.frames().find((f) => f.name() === 'tool_content' && f.url().includes('/take')), 60_000);
+  return { course, frame };
+}
+
+const quizTab = (c: Chromium, path: string) => until(`the quiz tab at ${path}`, async () => (await c.browser.pages()).find((p) => new URL(p.url()).pathname === path), 30_000);
+const eventsOf = async (attemptId: string, type: string) => lms.invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, type as never)));
+const finished = (attemptId: string) => until('the attempt to finish on the server', async () => (await lms.invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
+
+test('a wrong access code is typed once and reported, and the student is told to ask the instructor', { timeout: 240_000 }, async () => {
+  const c = await browser();
+  const student = lms.canvas.addUser('Wren Wrong', 'student');
+  const { frame } = await launchInCanvas(c, student, 'wrong');
+  const attemptId = await startFromToolPage(c, frame);
+  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes.wrong}`);
+  await tab.bringToFront();
+  const posts: string[] = [];
+  tab.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/take')) posts.push(r.postData() ?? ''); });
+  await tab.click('a#take_quiz_link');
+  const notice = await until('the refusal in the bar', async () => {
+    const text = await tab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent).catch(() => undefined);
+    return text?.includes('did not accept') ? text : undefined;
+  }, 120_000);
+  expect(notice).toContain('Ask them to check');
+  await until('the refusal on the server', async () => (await eventsOf(attemptId, 'gate_password_rejected')).length === 1, 30_000);
+  expect(await tab.$('form.access_code_form')).not.toBeNull();
+  // The link's post, then one typing with Canvas's field name; never a second.
+  expect(posts.filter((p) => p.includes('access_code='))).toHaveLength(1);
+  const { body } = await instructorCanvasPage(lms, assignments.wrong.quizId, 'attempts');
+  expect(/data-gate="([a-z_]+)"/.exec(body)?.[1]).toBe('password_rejected');
+  await finishFromPopup(c);
+});
+
+test('Classic: inside Canvas\'s iframe with third-party cookies blocked, the code is typed after recording starts; submission ends the attempt; the code is replaced', { timeout: 300_000 }, async () => {
+  await connectCanvasApi(lms, assignments.classic.quizId);
+  const typed = (await lms.invigil.db.select().from(quizGates).where(eq(quizGates.lmsQuizKey, lms.canvas.urls.classicQuiz(quizzes.classic))))[0].password;
+  expect(lms.canvas.classic.quizzes.get(quizzes.classic)!.accessCode).toBe(typed);
+  const c = await browser();
+  const student = lms.canvas.addUser('Sam Student', 'student');
+  const { frame } = await launchInCanvas(c, student, 'classic');
+  // The browser really blocks third-party cookies: an ordinary one set in the tool's frame is dropped, a
+  // partitioned one kept — the launch above lived on partitioned cookies.
+  expect(await frame.evaluate(() => {
+    document.cookie = 'probe_plain=1; SameSite=None; Secure; path=/';
+    document.cookie = 'probe_partitioned=1; SameSite=None; Secure; Partitioned; path=/';
+    return { plain: document.cookie.includes('probe_plain=1'), partitioned: document.cookie.includes('probe_partitioned=1') };
+  })).toEqual({ plain: false, partitioned: true });
+
+  const attemptId = await startFromToolPage(c, frame);
+  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes.classic}`);
+  await tab.bringToFront();
+  const addresses: string[] = [];
+  tab.on('request', (r) => addresses.push(r.url()));
+  await tab.click('a#take_quiz_link');
+  await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+  const [issued] = await eventsOf(attemptId, 'gate_password_issued');
+  expect(issued.details.mode).toBe('quiz');
+  await until('the gate reported working', async () => (await eventsOf(attemptId, 'gate_password_accepted')).length === 1, 30_000);
+  // Canvas's autosave reaches it under lockdown; the code never rode in an address.
+  await tab.click('#question_1 input[value="0"]');
+  await tab.waitForFunction(() => document.getElementById('last_saved_indicator')?.textContent?.startsWith('Quiz saved'), { timeout: 30_000, polling: 500 });
+  expect(addresses.filter((a) => a.includes(typed))).toEqual([]);
+
+  await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_button')]);
+  expect(new URL(tab.url()).pathname).toBe(`/courses/1/quizzes/${quizzes.classic}`);
+  expect(lms.canvas.classic.submissions.find((s) => s.userId === student.id)?.workflowState).toBe('complete');
+  await finished(attemptId);
+  await until('the extension to let go', async () => (await extensionStatus(c)).attempt === null, 60_000);
+  const [row] = await lms.invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
+  expect(row.lmsUserId).toBe(String(student.id));
+  // The proctoring status grade on the assignment's line item, and a new code for the next student.
+  // Canvas gave the assignment its own line item (its launch names it): the score goes there.
+  const lineItemId = lms.canvas.assignments.get(assignments.classic.assignmentId)!.lineItemId;
+  await until('the proctoring grade in Canvas', async () => lms.canvas.lineItems.some((i) => i.id === lineItemId && i.scores.some((s) => s.userId === student.ltiId && s.scoreGiven === 1)), 30_000);
+  await until('the code replaced after the session', async () => lms.canvas.classic.quizzes.get(quizzes.classic)!.accessCode !== typed, 30_000);
+  // The instructor reviews from course navigation: the attempt, the gate working, nothing unproctored.
+  const { body, course } = await instructorCanvasPage(lms, assignments.classic.quizId, 'attempts');
+  expect(course).toContain('Midterm');
+  expect(body).toContain(`/app/attempts/${attemptId}/review`);
+  expect(/data-gate="([a-z_]+)"/.exec(body)?.[1]).toBe('working');
+  expect(body).toContain('Every attempt in the LMS quiz was proctored.');
+});
+
+for (const shape of ['native', 'legacy'] as const) {
+  test(`New Quizzes (${shape} shape): the code is typed into the app; its submission ends the attempt`, { timeout: 240_000 }, async () => {
+    const c = await browser();
+    const student = lms.canvas.addUser(`Nia ${shape}`, 'student');
+    // The API is authorised for the course already (the Classic test), or now.
+    if (!(await instructorCanvasPage(lms, assignments[shape].quizId, 'settings')).body.includes('data-canvas-api="connected"')) await connectCanvasApi(lms, assignments[shape].quizId);
+    const { frame } = await launchInCanvas(c, student, shape);
+    const attemptId = await startFromToolPage(c, frame);
+    const tab = await quizTab(c, `/courses/1/assignments/${quizzes[shape]}`);
+    await tab.bringToFront();
+    const app = shape === 'native' ? tab.mainFrame() : await until('the quiz-lti frame', async () => tab.frames().find((f) => f.url().includes('quiz-lti')), 30_000);
+    await app.waitForSelector('#root .nq-begin', { timeout: 30_000 });
+    await app.click('#root .nq-begin');
+    await app.waitForSelector('#root .nq-submit', { timeout: 120_000 });
+    await until('the gate reported working', async () => (await eventsOf(attemptId, 'gate_password_accepted')).length === 1, 30_000);
+    await app.click('#root .nq-submit');
+    await finished(attemptId);
+    expect(lms.canvas.newQuizzes.sessions.find((s) => s.userId === student.id)?.state).toBe('submitted');
+    await until('the extension to let go', async () => (await extensionStatus(c)).attempt === null, 60_000);
+  });
+}
+
+test('a browser that keeps not even partitioned cookies still launches, through Canvas\'s platform storage', { timeout: 180_000 }, async () => {
+  const c = await browser();
+  const student = lms.canvas.addUser('Pat Private', 'student');
+  // The state cookie ltijs sets never comes back: only the proof in Canvas's storage can carry the launch.
+  lms.front.dropCookies(/^state/);
+  try {
+    const { frame } = await launchInCanvas(c, student, 'classic');
+    await frame.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+    expect(new URL(frame.url()).pathname).toBe(`/app/quizzes/${assignments.classic.quizId}/take`);
+  } finally {
+    lms.front.dropCookies(null);
+  }
+});
