@@ -68,7 +68,7 @@ test('a wrong access code is typed once and reported, and the student is told to
   tab.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/take')) posts.push(r.postData() ?? ''); });
   await tab.click('a#take_quiz_link');
   const notice = await until('the refusal in the bar', async () => {
-    const text = await tab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent).catch(() => undefined);
+    const text = await tab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent);
     return text?.includes('did not accept') ? text : undefined;
   }, 120_000);
   expect(notice).toContain('Ask them to check');

@@ -19,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => lms?.close());
 
-const gateOn = (body: string) => /data-gate="([a-z_]+)"/.exec(body)?.[1];
 const apiOn = (body: string) => /data-canvas-api="([a-z_]+)"/.exec(body)?.[1];
 
 describe('registration', () => {

@@ -4,19 +4,18 @@
 import { addPlatform } from '../../lti-server/lti/platforms.ts';
 import { ltiProvider } from '../../lti-server/lti/provider.ts';
 import { adminKey } from '../../lti-server/admin/running-server.ts';
-import { startCanvas, type CanvasEmulator, type CanvasUser, type DeveloperKey } from '../lti-platform/canvas/canvas.ts';
+import { startCanvas, type CanvasUser, type DeveloperKey } from '../lti-platform/canvas/canvas.ts';
 import { canvasApiScopes } from '../../lti-server/gate/canvas-api.ts';
 import { findAutoForm, HttpBrowser } from './http-browser.ts';
-import { freePort, startTestInvigil, type TestInvigil } from './invigil.ts';
+import { freePort, startTestInvigil } from './invigil.ts';
 import { startTlsFront } from './tls-front.ts';
 import { quizSettingsForm } from './flows.ts';
 
 export async function startCanvasAndInvigil(options: { register?: boolean; environment?: Record<string, string> } = {}) {
   const canvas = await startCanvas();
   const frontPort = await freePort();
-  let invigil: TestInvigil | undefined;
-  const front = await startTlsFront(canvas.tls, frontPort, () => invigil!.config.port);
-  invigil = await startTestInvigil({ PUBLIC_URL: `https://invigil.tool.test:${frontPort}`, REGISTRATION_INTERNAL_HOSTS: 'school.instructure.test', ...options.environment });
+  const invigil = await startTestInvigil({ PUBLIC_URL: `https://invigil.tool.test:${frontPort}`, REGISTRATION_INTERNAL_HOSTS: 'school.instructure.test', ...options.environment });
+  const front = await startTlsFront(canvas.tls, frontPort, () => invigil.config.port);
   const teacher = canvas.addUser('Tess Teacher', 'teacher');
   let key: DeveloperKey | undefined;
   if (options.register !== false) {
@@ -25,8 +24,8 @@ export async function startCanvasAndInvigil(options: { register?: boolean; envir
     const endpoints = canvas.platformEndpoints();
     await addPlatform(ltiProvider, { url: endpoints.issuer, name: 'Canvas (school.instructure.test)', clientId: key.clientId, authenticationEndpoint: endpoints.authenticationEndpoint, accesstokenEndpoint: endpoints.accesstokenEndpoint, jwksUrl: endpoints.jwksUrl });
   }
-  const admin = (path: string, body: unknown) => fetch(`${invigil!.url}/admin/api${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil!.config.dataDir, invigil!.config.adminKey).key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  const admin = (path: string, body: unknown) => fetch(`${invigil.url}/admin/api${path}`, {
+    method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
   return {
     canvas, invigil, front, teacher, admin,
@@ -35,7 +34,7 @@ export async function startCanvasAndInvigil(options: { register?: boolean; envir
       return key;
     },
     async close() {
-      await invigil!.close();
+      await invigil.close();
       await front.close();
       await canvas.close();
     },
