@@ -1,4 +1,5 @@
 // `npm run platform -- <add|list|remove|activate|deactivate> [options]`: manage the LMS platforms this tool trusts.
+import { canvasApiKeyInput, type CanvasApiKeyInput } from '../gate/canvas-connections.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../database.ts';
@@ -26,6 +27,9 @@ Commands:
                                          Connect Moodle's web services (per-student quiz passwords, attempts
                                          taken without Invigil); --site when the site address is not the issuer
   moodle-token --url ISSUER --remove     Disconnect them
+  canvas-api-key --client-id LTI_ID --site URL --api-client-id ID --api-secret SECRET [--url ISSUER]
+                                         Enter a Canvas school's API developer key (the access-code gate); instructors
+                                         then authorise it on their courses from a quiz's settings
   admin-link                             Print a link that signs a browser in to the admin page (/admin) for 10 minutes
 
 Moodle: ISSUER is the site URL; auth endpoint /mod/lti/auth.php, token endpoint /mod/lti/token.php, JWKS /mod/lti/certs.php.
@@ -39,11 +43,12 @@ async function main() {
       url: { type: 'string' }, 'client-id': { type: 'string' }, name: { type: 'string' },
       'auth-endpoint': { type: 'string' }, 'token-endpoint': { type: 'string' }, 'jwks-url': { type: 'string' },
       hours: { type: 'string' }, token: { type: 'string' }, site: { type: 'string' }, remove: { type: 'boolean' },
+      'api-client-id': { type: 'string' }, 'api-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate', 'moodle-token', 'admin-link'].includes(command)) {
+  if (values.help || !command || !['list', 'invite', 'add', 'remove', 'activate', 'deactivate', 'moodle-token', 'canvas-api-key', 'admin-link'].includes(command)) {
     console.log(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -80,6 +85,10 @@ async function main() {
       console.log(`Removed ${values.url} (client ${values['client-id']}).`);
     } else if (command === 'admin-link') {
       console.log(`Admin page (the link signs you in; valid 10 minutes):\n${await admin.adminLink()}`);
+    } else if (command === 'canvas-api-key') {
+      needs('client-id', 'site', 'api-client-id', 'api-secret');
+      const k = await admin.canvasApiKey({ issuer: values.url ?? 'https://canvas.instructure.com', clientId: values['client-id']!, siteUrl: values.site!, apiClientId: values['api-client-id']!, apiSecret: values['api-secret']! });
+      console.log(`Canvas API key ${k.apiClientId} entered for ${k.siteUrl} (LTI client ${k.clientId}). Instructors can now press "Connect Canvas" in a quiz's settings.`);
     } else if (command === 'moodle-token') {
       needs('url');
       if (values.remove) {
@@ -108,6 +117,7 @@ type Admin = {
   setActive(url: string, clientId: string, active: boolean): Promise<PlatformRow>;
   connect(input: LmsConnectionInput): Promise<{ issuer: string; siteUrl: string }>;
   disconnect(issuer: string): Promise<boolean>;
+  canvasApiKey(input: CanvasApiKeyInput): Promise<{ clientId: string; siteUrl: string; apiClientId: string }>;
   adminLink(): Promise<string>;
   close(): Promise<void>;
 };
@@ -130,6 +140,7 @@ function throughServer(serverUrl: string, key: string): Admin {
     setActive: (url, clientId, active) => call('POST', '/platforms/state', { url, clientId, active }),
     connect: (input) => call('POST', '/lms-connections', lmsConnectionInput.parse(input)),
     disconnect: async (issuer) => (await call<{ removed: boolean }>('POST', '/lms-connections/remove', { issuer })).removed,
+    canvasApiKey: (input) => call('POST', '/canvas-api-keys', canvasApiKeyInput.parse(input)),
     adminLink: async () => (await call<{ url: string }>('POST', '/admin-links')).url,
     close: () => Promise.resolve(),
   };
@@ -156,6 +167,11 @@ async function direct(config: Config): Promise<Admin> {
       return connectMoodle(connections, parsed);
     },
     disconnect: (issuer) => connections.remove(issuer),
+    canvasApiKey: async (input) => {
+      const parsed = canvasApiKeyInput.parse(input);
+      if (!(await listPlatforms(lti)).some((p) => p.url === parsed.issuer && p.clientId === parsed.clientId)) throw new Error(`No Canvas registration with client id ${parsed.clientId} is registered: register the LTI key first.`);
+      return connections.canvas.saveApiKey(parsed);
+    },
     adminLink: async () => `${config.publicUrl}/admin/link?token=${await tokens.adminLink.sign()}`,
     close: () => database.close(),
   };
