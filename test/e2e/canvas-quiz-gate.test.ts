@@ -166,3 +166,45 @@ test('a browser that keeps not even partitioned cookies still launches, through 
     lms.front.dropCookies(null);
   }
 });
+
+test('Canvas\'s platform storage as the emulator serves it: keyed by the tool\'s origin, with its limits, errors and the \'*\' relay', { timeout: 120_000 }, async () => {
+  const c = await browser();
+  const { course, frame } = await launchInCanvas(c, lms.canvas.addUser('Sol Storage', 'student'), 'classic');
+  const sso = lms.canvas.origins.sso;
+  const answers = await frame.evaluate(async (ssoOrigin) => {
+    const ask = (target: Window, origin: string, message: Record<string, unknown>) => new Promise<Record<string, unknown>>((resolve) => {
+      const id = Math.random().toString(36).slice(2);
+      const listen = (e: MessageEvent<Record<string, unknown>>) => {
+        if (e.data?.message_id === id) {
+          window.removeEventListener('message', listen);
+          resolve(e.data);
+        }
+      };
+      window.addEventListener('message', listen);
+      target.postMessage({ ...message, message_id: id }, origin);
+    });
+    const forwarding = (window.parent.frames as unknown as Record<string, Window>).post_message_forwarding;
+    return {
+      capabilities: await ask(window.parent, '*', { subject: 'lti.capabilities' }),
+      put: await ask(forwarding, ssoOrigin, { subject: 'lti.put_data', key: 'k1', value: 'v1' }),
+      get: await ask(forwarding, ssoOrigin, { subject: 'lti.get_data', key: 'k1' }),
+      relayed: await ask(window.parent, '*', { subject: 'lti.get_data', key: 'k1' }),
+      tooLong: await ask(forwarding, ssoOrigin, { subject: 'lti.put_data', key: 'k2', value: 'x'.repeat(4097) }),
+      noKey: await ask(forwarding, ssoOrigin, { subject: 'lti.get_data' }),
+      unknown: await ask(forwarding, ssoOrigin, { subject: 'lti.something_else', key: 'k1' }),
+    };
+  }, sso);
+  expect(answers.capabilities.supported_messages).toEqual(expect.arrayContaining([{ subject: 'lti.put_data', frame: 'post_message_forwarding' }, { subject: 'lti.get_data', frame: 'post_message_forwarding' }]));
+  expect(answers.put).toMatchObject({ subject: 'lti.put_data.response', key: 'k1', value: 'v1' });
+  expect(answers.get).toMatchObject({ subject: 'lti.get_data.response', key: 'k1', value: 'v1' });
+  expect(answers.relayed).toMatchObject({ subject: 'lti.get_data.response', key: 'k1', value: 'v1' });
+  expect(answers.tooLong).toMatchObject({ error: { code: 'storage_exhaustion' } });
+  expect(answers.noKey).toMatchObject({ error: { code: 'bad_request' } });
+  expect(answers.unknown).toMatchObject({ error: { code: 'unsupported_subject' } });
+  // Another origin (the Canvas page itself, not relaying) reads nothing of the tool's keys.
+  const foreign = await course.evaluate((ssoOrigin) => new Promise<Record<string, unknown>>((resolve) => {
+    window.addEventListener('message', (e: MessageEvent<Record<string, unknown>>) => { if (e.data?.message_id === 'foreign') resolve(e.data); });
+    (document.getElementById('post_message_forwarding') as HTMLIFrameElement).contentWindow!.postMessage({ subject: 'lti.get_data', key: 'k1', message_id: 'foreign' }, ssoOrigin);
+  }), sso);
+  expect(foreign).toMatchObject({ error: { code: 'wrong_origin' } });
+});

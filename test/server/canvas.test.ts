@@ -123,6 +123,15 @@ describe('launches and the gate', () => {
     expect(body).toContain(`Canvas user ${student.id}`);
   });
 
+  it('accommodations list the course roster from Canvas\'s Names and Roles service', async () => {
+    const roster = lms.canvas.addUser('Rosa Roster', 'student');
+    const { browser, scope } = await instructorCanvasPage(lms, quizId, 'settings');
+    const page = await browser.request(`${lms.invigil.url}/app/quizzes/${quizId}/accommodations?c=${scope}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('the course roster from your LMS');
+    expect(page.body).toContain(`name="student:${roster.ltiId}" value="Rosa Roster"`);
+  });
+
   it('a student\'s launch opens the start page with the Canvas user id kept for the gate', async () => {
     const student = lms.canvas.addUser('Sam Student', 'student');
     const { page } = await canvasPage(lms, student, lms.canvas.urls.assignment(assignmentId));

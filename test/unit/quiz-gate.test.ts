@@ -5,6 +5,7 @@ import { canvasQuiz, gateState, lmsQuizKey, moodleCourseModule } from '../../mod
 import { uncovered, uncoveredSubmissions } from '../../lti-server/gate/unproctored-attempts.ts';
 import { moodleForm } from '../../lti-server/gate/moodle-web-services.ts';
 import { newGatePassword } from '../../lti-server/gate/quiz-gates.ts';
+import { redirectUriAllowed } from '../lti-platform/canvas/canvas.ts';
 
 describe('lmsQuizKey', () => {
   it('names a Moodle quiz by site and course module, whatever else the address carries', () => {
@@ -86,5 +87,15 @@ describe('canvasQuiz', () => {
     expect(canvasQuiz('http://school.instructure.com/courses/7/quizzes/42')).toBeUndefined();
     expect(canvasQuiz('https://school.instructure.com/courses/7/pages/quiz')).toBeUndefined();
     expect(canvasQuiz('https://moodle.example.edu/mod/quiz/view.php?id=4')).toBeUndefined();
+  });
+});
+
+describe('the Canvas emulator\'s redirect-URI rule (as Canvas states it)', () => {
+  it('takes a registered URI, or the same with its query as a subset, and nothing else', () => {
+    expect(redirectUriAllowed('https://tool.example/lti', ['https://tool.example/lti'])).toBe(true);
+    expect(redirectUriAllowed('https://tool.example/lti?a=1&b=2', ['https://tool.example/lti?a=1'])).toBe(true);
+    expect(redirectUriAllowed('https://tool.example/lti?b=2', ['https://tool.example/lti?a=1'])).toBe(false);
+    expect(redirectUriAllowed('https://tool.example/lti/other', ['https://tool.example/lti'])).toBe(false);
+    expect(redirectUriAllowed('https://evil.example/lti', ['https://tool.example/lti'])).toBe(false);
   });
 });
