@@ -208,3 +208,22 @@ test('Canvas\'s platform storage as the emulator serves it: keyed by the tool\'s
   }), sso);
   expect(foreign).toMatchObject({ error: { code: 'wrong_origin' } });
 });
+
+test('"Open in its own window" carries the session out of Canvas\'s iframe, where the partitioned cookie cannot follow', { timeout: 180_000 }, async () => {
+  const c = await browser();
+  const { frame } = await launchInCanvas(c, lms.canvas.addUser('Win Window', 'student'), 'classic');
+  await frame.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
+  const opened = new Promise<Page>((resolve) => {
+    c.browser.on('targetcreated', (t: import('puppeteer-core').Target) => { if (t.type() === 'page') void t.page().then((p) => p && resolve(p)); });
+  });
+  await frame.click('#open-window');
+  const own = await opened;
+  // Top level on the tool's own site: a first-party session from the one-time code, none left in the address.
+  await own.waitForFunction(() => location.pathname.endsWith('/take') && document.body?.dataset.extension === 'ready', { timeout: 30_000, polling: 500 });
+  expect(new URL(own.url()).origin).toBe(lms.invigil.url);
+  expect(new URL(own.url()).searchParams.has('code')).toBe(false);
+  const attemptId = await startFromToolPage(c, own);
+  expect(attemptId).toMatch(/^[0-9a-f-]{36}$/);
+  await quizTab(c, `/courses/1/quizzes/${quizzes.classic}`);
+  await finishFromPopup(c);
+});
