@@ -12,6 +12,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { addProctoredAssignment, connectCanvasApi, instructorCanvasPage, startCanvasAndInvigil, type CanvasLms } from '../support/canvas-lms.ts';
 import { extensionStatus, finishFromPopup, startFromToolPage } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import { submitAndRelease, throughTheGate, type GateLms } from '../support/gate-flow.ts';
 
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
 let lms: CanvasLms;
@@ -51,6 +52,22 @@ async function launchInCanvas(c: Chromium, student: CanvasUser, which: keyof typ
   await course.goto(lms.canvas.urls.logInAs(student, lms.canvas.urls.assignment(assignments[which].assignmentId)));
   const frame = await until('the start page in iframe#tool_content', async () => course.frames().find((f) => f.name() === 'tool_content' && f.url().includes('/take')), 60_000);
   return { course, frame };
+}
+
+/** The Canvas emulator's side of the shared gate flow: a Classic quiz, its start page in Canvas's iframe. */
+function canvasGate(quizId: number, launch: () => Promise<Frame>): GateLms {
+  return {
+    invigil: lms.invigil,
+    launch,
+    quizTab: (c) => quizTab(c, `/courses/1/quizzes/${quizId}`),
+    askForPassword: (tab) => tab.click('a#take_quiz_link'),
+    attemptPage: async (tab) => {
+      await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+    },
+    submit: async (tab) => {
+      await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_button')]);
+    },
+  };
 }
 
 const quizTab = (c: Chromium, path: string) => until(`the quiz tab at ${path}`, async () => (await c.browser.pages()).find((p) => new URL(p.url()).pathname === path), 30_000);
@@ -96,26 +113,18 @@ test('Classic: inside Canvas\'s iframe with third-party cookies blocked, the cod
     return { plain: document.cookie.includes('probe_plain=1'), partitioned: document.cookie.includes('probe_partitioned=1') };
   })).toEqual({ plain: false, partitioned: true });
 
-  const attemptId = await startFromToolPage(c, frame);
-  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes.classic}`);
-  await tab.bringToFront();
-  const addresses: string[] = [];
-  tab.on('request', (r) => addresses.push(r.url()));
-  await tab.click('a#take_quiz_link');
-  await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
-  const [issued] = await eventsOf(attemptId, 'gate_password_issued');
+  // The shared gate flow (test/support/gate-flow.ts), with Canvas's pages.
+  const gate = canvasGate(quizzes.classic, async () => frame);
+  const { attemptId, tab, issued, passwordInAddresses } = await throughTheGate(c, gate, student.name, () => typed); // the frame is this student's already
   expect(issued.details.mode).toBe('quiz');
-  await until('the gate reported working', async () => (await eventsOf(attemptId, 'gate_password_accepted')).length === 1, 30_000);
   // Canvas's autosave reaches it under lockdown; the code never rode in an address.
   await tab.click('#question_1 input[value="0"]');
   await tab.waitForFunction(() => document.getElementById('last_saved_indicator')?.textContent?.startsWith('Quiz saved'), { timeout: 30_000, polling: 500 });
-  expect(addresses.filter((a) => a.includes(typed))).toEqual([]);
+  expect(passwordInAddresses()).toEqual([]);
 
-  await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_button')]);
+  await submitAndRelease(c, gate, tab, attemptId);
   expect(new URL(tab.url()).pathname).toBe(`/courses/1/quizzes/${quizzes.classic}`);
   expect(lms.canvas.classic.submissions.find((s) => s.userId === student.id)?.workflowState).toBe('complete');
-  await finished(attemptId);
-  await until('the extension to let go', async () => (await extensionStatus(c)).attempt === null, 60_000);
   const [row] = await lms.invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
   expect(row.lmsUserId).toBe(String(student.id));
   // The proctoring status grade on the assignment's line item, and a new code for the next student.

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Page } from 'puppeteer-core';
 import { expect } from 'vitest';
-import { attemptEvents, attempts, chunks } from '../../models/schema.ts';
+import { attemptEvents, attempts } from '../../models/schema.ts';
 import { adminKey } from '../../lti-server/admin/running-server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { lmsTest } from '../support/fixtures.ts';
@@ -14,6 +14,9 @@ import { deepLinkQuiz, gatePassword, instructorPage, quizSettingsForm } from '..
 import { HttpBrowser } from '../support/http-browser.ts';
 import { extensionStatus, finishFromPopup, startAttemptInBrowser } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import { submitAndRelease, throughTheGate, type GateLms } from '../support/gate-flow.ts';
+import type { TestPlatform } from '../lti-platform/platform.ts';
+import type { TestInvigil } from '../support/invigil.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
 
 const gatedCmid = 11;
@@ -23,15 +26,27 @@ const test = lmsTest({
 
 const gateOnPage = (body: string) => /data-gate="([a-z_]+)"/.exec(body)?.[1];
 
-/** Every address the quiz tab asked for, to show the password never rode in one. */
-function addressesOf(page: Page) {
-  const seen: string[] = [];
-  page.on('request', (request) => seen.push(request.url()));
-  return seen;
-}
-
 async function quizTabOf(chromium: Awaited<ReturnType<typeof launchChromium>>, cmid: number) {
   return until('the quiz tab', async () => (await chromium.browser.pages()).find((p) => p.url().includes(`/mod/quiz/view.php?id=${cmid}`)), 30_000);
+}
+
+/** The Moodle-like test LMS's side of the shared gate flow (test/support/gate-flow.ts). */
+function moodleGate(platform: TestPlatform, resourceLinkId: string, invigil: TestInvigil): GateLms {
+  return {
+    invigil,
+    async launch(chromium, user) {
+      await chromium.trust(platform.toolOrigin());
+      const page = await chromium.browser.newPage();
+      await page.goto(platform.launchUrl({ user, role: 'learner', resource: resourceLinkId }));
+      return page;
+    },
+    quizTab: (chromium) => quizTabOf(chromium, gatedCmid),
+    askForPassword: (tab) => tab.click('.quizstartbuttondiv [type=submit]'),
+    attemptPage: async (tab) => {
+      await tab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+    },
+    submit: submitQuiz,
+  };
 }
 
 /** Next page, Finish attempt, Submit all and finish, and the confirmation's save: Moodle's way out (§4, §6). */
@@ -53,21 +68,12 @@ test('the instructor pastes the password, the extension types it in the dialogue
   expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
   moodleQuiz.password = password; // what the instructor does in Moodle's quiz settings
 
-  const { attemptId } = await startAttemptInBrowser(chromium, platform, resourceLinkId, 'student-gate');
-  const quizTab = await quizTabOf(chromium, gatedCmid);
-  const addresses = addressesOf(quizTab);
-  await quizTab.bringToFront();
+  const lms = moodleGate(platform, resourceLinkId, invigil);
   // The student presses the start button; Moodle opens its "Start attempt" dialogue, and the extension fills it.
-  await quizTab.click('.quizstartbuttondiv [type=submit]');
-  await quizTab.waitForFunction(() => location.pathname.endsWith('/mod/quiz/attempt.php'), { timeout: 120_000, polling: 500 });
+  const { attemptId, tab: quizTab, issued, passwordInAddresses } = await throughTheGate(chromium, lms, 'student-gate', () => password);
   const lmsAttemptId = new URL(quizTab.url()).searchParams.get('attempt');
   const moodleAttempt = platform.moodle.attempts.find((a) => String(a.id) === lmsAttemptId)!;
   expect(moodleAttempt.userid).toBe('student-gate');
-
-  // Recording reached the server before the password was handed out.
-  const [issued] = await invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, 'gate_password_issued')));
-  const firstChunks = await invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.uploaded, true)));
-  expect(firstChunks.some((c) => c.createdAt <= issued.occurredAt)).toBe(true);
   expect(issued.details.mode).toBe('quiz');
   await until('the Moodle attempt id on the proctored attempt', async () => {
     const [a] = await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId));
@@ -82,13 +88,11 @@ test('the instructor pastes the password, the extension types it in the dialogue
   const saved = await quizTab.evaluate((attempt, key) => fetch('/mod/quiz/autosave.ajax.php', { method: 'POST', body: new URLSearchParams({ attempt, sesskey: key, [`q${attempt}:1_answer`]: '1' }) }).then((r) => r.json()), lmsAttemptId!, sesskey);
   expect(saved).toEqual({ result: 'OK' });
   // The password never rode in an address (the secure-window popup puts it in one: §9).
-  expect(addresses.filter((a) => a.includes(password))).toEqual([]);
+  expect(passwordInAddresses()).toEqual([]);
 
-  await submitQuiz(quizTab);
+  await submitAndRelease(chromium, lms, quizTab, attemptId);
   expect(quizTab.url()).toContain('/mod/quiz/review.php');
   expect(moodleAttempt.state).toBe('finished');
-  await until('the attempt to finish on the server', async () => (await invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
-  await until('the extension to let go', async () => (await extensionStatus(chromium)).attempt === null, 60_000);
   // The proctoring status grade, on a line item of the proctored link, for completion rules to require.
   const item = await until('the proctoring grade', async () => platform.lineItems.find((i) => i.label === 'Proctoring: Gated quiz' && i.scores.length > 0), 30_000);
   expect(item.resourceLinkId).toBe(resourceLinkId);
