@@ -84,10 +84,9 @@ test('a wrong access code is typed once and reported, and the student is told to
   const posts: string[] = [];
   tab.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/take')) posts.push(r.postData() ?? ''); });
   await tab.click('a#take_quiz_link');
-  const notice = await until('the refusal in the bar', async () => {
-    const text = await tab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent);
-    return text?.includes('did not accept') ? text : undefined;
-  }, 120_000);
+  // Polled in the page (it navigates when the code is posted): the bar's notice once it says the code was refused.
+  await tab.waitForFunction(() => (document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent ?? '').includes('did not accept'), { timeout: 120_000, polling: 500 });
+  const notice = await tab.evaluate(() => document.querySelector('invigil-overlay')?.shadowRoot?.querySelector('.gate:not([hidden])')?.textContent);
   expect(notice).toContain('Ask them to check');
   await until('the refusal on the server', async () => (await eventsOf(attemptId, 'gate_password_rejected')).length === 1, 30_000);
   expect(await tab.$('form.access_code_form')).not.toBeNull();
