@@ -12,6 +12,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { addProctoredAssignment, connectCanvasApi, instructorCanvasPage, startCanvasAndInvigil, type CanvasLms } from '../support/canvas-lms.ts';
 import { extensionStatus, finishFromPopup, startFromToolPage } from '../support/student.ts';
 import { until } from '../support/wait.ts';
+import { accessibilityViolations } from '../support/accessibility.ts';
 import { submitAndRelease, throughTheGate, type GateLms } from '../support/gate-flow.ts';
 
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
@@ -234,4 +235,19 @@ test('"Open in its own window" carries the session out of Canvas\'s iframe, wher
   expect(attemptId).toMatch(/^[0-9a-f-]{36}$/);
   await quizTab(c, `/courses/1/quizzes/${quizzes.classic}`);
   await finishFromPopup(c);
+});
+
+test('the instructor\'s Canvas pages in Canvas\'s frame pass WCAG 2.1 AA checks: the course\'s quizzes, the gate\'s settings, the attempt list', { timeout: 120_000 }, async () => {
+  const c = await browser();
+  const course = await c.browser.newPage();
+  await course.goto(lms.canvas.urls.logInAs(lms.teacher, lms.canvas.urls.courseNavigation(lms.key)));
+  const frame = await until('the course page in iframe#tool_content', async () => course.frames().find((f) => f.name() === 'tool_content' && f.url().includes('/app/course')), 60_000);
+  await frame.waitForSelector('#course-quizzes');
+  expect(await accessibilityViolations(frame)).toEqual([]);
+  await Promise.all([frame.waitForNavigation(), frame.click(`tr[data-quiz="${assignments.classic.quizId}"] a[href*="/settings"]`)]);
+  await frame.waitForSelector('#canvas-api');
+  expect(await accessibilityViolations(frame)).toEqual([]);
+  await frame.goto(frame.url().replace('/settings', '/attempts'));
+  await frame.waitForSelector('#gate-status');
+  expect(await accessibilityViolations(frame)).toEqual([]);
 });

@@ -1,11 +1,11 @@
 // Runs axe-core's WCAG 2.1 A and AA rules on a page and returns the violations, described for a failure message.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export async function accessibilityViolations(page: Page) {
+export async function accessibilityViolations(page: Page | Frame) {
   // Evaluated over the DevTools protocol: the pages' Content-Security-Policy forbids an injected <script>, rightly.
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
