@@ -32,6 +32,8 @@ type Run = {
   released: Promise<void>;
   /** The quiz tab has been on an attempt page of the LMS (so a later landing on the front page may mean "submitted"). */
   attemptSeen: boolean;
+  /** The last page the quiz tab committed in this run. */
+  lastQuizPage?: URL;
   signal: AbortSignal;
   /** The quiz gate in this run: how often the password was typed, and whether its outcome was told to the server. */
   gate: { typings: number; outcomeReported: boolean; rejectedReported: boolean };
@@ -340,7 +342,9 @@ export default defineBackground(() => {
       attemptOpened(run, adapter.lmsAttemptId(url));
     }
     const afterFormRedirect = details.transitionType === 'form_submit' && (details.transitionQualifiers ?? []).includes('server_redirect');
-    if (adapter.isSubmitted({ url, afterFormRedirect, attemptSeen: run.attemptSeen })) {
+    const previousUrl = run.lastQuizPage;
+    run.lastQuizPage = url;
+    if (adapter.isSubmitted({ url, afterFormRedirect, attemptSeen: run.attemptSeen, previousUrl })) {
       void machine.finish(`quiz submitted (${adapter.name})`).catch(failed('finishing a submitted quiz'));
     }
   });

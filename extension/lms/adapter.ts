@@ -6,6 +6,8 @@ export type QuizStep = {
   afterFormRedirect: boolean;
   /** The quiz tab was on an attempt page earlier in this proctored attempt. */
   attemptSeen: boolean;
+  /** The quiz tab's page before this one, in this run. */
+  previousUrl?: URL;
 };
 
 /** A request of the quiz tab that completed (an app's API traffic says what its pages do not). */

@@ -13,7 +13,10 @@ export const canvasClassic: LmsAdapter = {
   // The taking page and the access-code form share /take: the page side reports which (attemptPageIn).
   isAttemptPage: () => false,
   attemptPageIn: (doc: Document) => doc.body?.classList.contains('assessing') === true && doc.getElementById('submit_quiz_form') !== null,
-  isSubmitted: ({ url, afterFormRedirect, attemptSeen }: QuizStep) => showPage.test(url.pathname) && afterFormRedirect && attemptSeen,
+  // Back on the quiz page through a form's redirect, from the taking page: only the submission does that (a wrong
+  // access code answers on /take itself). The page's own report may not have arrived if the student submitted at once.
+  isSubmitted: ({ url, afterFormRedirect, attemptSeen, previousUrl }: QuizStep) => showPage.test(url.pathname) && afterFormRedirect
+    && (attemptSeen || /\/take(\/|$)/.test(previousUrl?.pathname ?? '')),
   lmsAttemptId: () => undefined,
 
   passwordPrompt(doc: Document): PasswordPrompt | undefined {

@@ -3,10 +3,13 @@
 // shapes) only once recording runs; submission ends the attempt; a wrong code is reported; a browser that keeps not
 // even partitioned cookies still launches through Canvas's platform storage; the instructor reviews from course
 // navigation, and the code is replaced after the session.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { attemptEvents, attempts, quizGates } from '../../models/schema.ts';
+import { attemptEvents, attempts, chunks, quizGates } from '../../models/schema.ts';
 import type { CanvasUser } from '../lti-platform/canvas/canvas.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { addProctoredAssignment, connectCanvasApi, instructorCanvasPage, startCanvasAndInvigil, type CanvasLms } from '../support/canvas-lms.ts';
@@ -18,7 +21,7 @@ import { submitAndRelease, throughTheGate, type GateLms } from '../support/gate-
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
 let lms: CanvasLms;
 let chromium: Chromium | undefined;
-const quizzes = { classic: 7101, wrong: 7102, native: 8101, legacy: 8102 };
+const quizzes = { classic: 7101, wrong: 7102, rejoin: 7103, native: 8101, legacy: 8102 };
 const assignments: Record<keyof typeof quizzes, { assignmentId: number; quizId: string }> = {} as never;
 
 beforeAll(async () => {
@@ -26,11 +29,13 @@ beforeAll(async () => {
   const course = lms.canvas.course.id;
   lms.canvas.classic.add({ id: quizzes.classic, courseId: course, title: 'Midterm' });
   lms.canvas.classic.add({ id: quizzes.wrong, courseId: course, title: 'Quiz with a stale code', accessCode: 'Not-what-Invigil-shows-1' });
+  lms.canvas.classic.add({ id: quizzes.rejoin, courseId: course, title: 'Final' });
   lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.native, title: 'Unit test (native)', shape: 'native' });
   lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.legacy, title: 'Unit test (legacy)', shape: 'legacy' });
   const form = { recordWebcam: 'on', recordScreen: '' };
   assignments.classic = await addProctoredAssignment(lms, { ...form, title: 'Midterm', quizUrl: lms.canvas.urls.classicQuiz(quizzes.classic) });
   assignments.wrong = await addProctoredAssignment(lms, { ...form, title: 'Stale', quizUrl: lms.canvas.urls.classicQuiz(quizzes.wrong) });
+  assignments.rejoin = await addProctoredAssignment(lms, { ...form, title: 'Final', quizUrl: lms.canvas.urls.classicQuiz(quizzes.rejoin) });
   assignments.native = await addProctoredAssignment(lms, { ...form, title: 'Native', quizUrl: lms.canvas.urls.newQuiz(quizzes.native) });
   assignments.legacy = await addProctoredAssignment(lms, { ...form, title: 'Legacy', quizUrl: lms.canvas.urls.newQuiz(quizzes.legacy) });
 }, 120_000);
@@ -40,9 +45,9 @@ afterAll(async () => {
 });
 
 /** A fresh Chromium per test, trusting the loopback CA, resolving the emulator's names, blocking third-party cookies. */
-async function browser() {
+async function browser(userDataDir?: string) {
   await chromium?.close();
-  chromium = await launchChromium({ clip: 'single_person', extraArgs: [...lms.canvas.tls.chromiumArgs, '--test-third-party-cookie-phaseout'] });
+  chromium = await launchChromium({ clip: 'single_person', userDataDir, extraArgs: [...lms.canvas.tls.chromiumArgs, '--test-third-party-cookie-phaseout'] });
   await chromium.trust(lms.invigil.url);
   return chromium;
 }
@@ -69,6 +74,11 @@ function canvasGate(quizId: number, launch: () => Promise<Frame>): GateLms {
       await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_button')]);
     },
   };
+}
+
+/** The API authorised for the course: already (by the Classic test), or now (a test run alone). */
+async function connectedForCourse(which: keyof typeof quizzes) {
+  if (!(await instructorCanvasPage(lms, assignments[which].quizId, 'settings')).body.includes('data-canvas-api="connected"')) await connectCanvasApi(lms, assignments[which].quizId);
 }
 
 const quizTab = (c: Chromium, path: string) => until(`the quiz tab at ${path}`, async () => (await c.browser.pages()).find((p) => new URL(p.url()).pathname === path), 30_000);
@@ -140,12 +150,53 @@ test('Classic: inside Canvas\'s iframe with third-party cookies blocked, the cod
   expect(body).toContain('Every attempt in the LMS quiz was proctored.');
 });
 
+test('Classic, rejoin: a crashed browser comes back to the same attempt; after Canvas\'s login, "Resume Quiz" asks for the code again and the extension types it', { timeout: 300_000 }, async () => {
+  await connectedForCourse('rejoin');
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'invigil-canvas-rejoin-'));
+  try {
+    let c = await browser(userDataDir);
+    const student = lms.canvas.addUser('Ravi Rejoin', 'student');
+    const { frame } = await launchInCanvas(c, student, 'rejoin');
+    const attemptId = await startFromToolPage(c, frame);
+    let tab = await quizTab(c, `/courses/1/quizzes/${quizzes.rejoin}`);
+    await tab.bringToFront();
+    await tab.click('a#take_quiz_link');
+    await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+    await until('chunks uploaded', async () => (await lms.invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.uploaded, true)))).length >= 2, 60_000);
+
+    await c.kill();
+    c = await launchChromium({ clip: 'single_person', userDataDir, extraArgs: [...lms.canvas.tls.chromiumArgs, '--test-third-party-cookie-phaseout'] });
+    chromium = c;
+    await until('the attempt to resume', async () => (await extensionStatus(c)).attempt?.id === attemptId, 60_000);
+    // Canvas's session died with the browser: the new quiz tab meets its login form, under lockdown.
+    tab = await until('the new quiz tab', async () => (await c.browser.pages()).find((p) => /\/login\/canvas|\/courses\/1\/quizzes\//.test(p.url())), 60_000);
+    await tab.bringToFront();
+    await tab.waitForSelector('#pseudonym_session_unique_id');
+    await tab.type('#pseudonym_session_unique_id', String(student.id));
+    await Promise.all([tab.waitForNavigation(), tab.click('#login_form button[type=submit]')]);
+    await tab.waitForSelector('invigil-overlay', { timeout: 30_000 });
+    const resume = await tab.$eval('#take_quiz_link_wrapper a', (a) => ({ text: a.textContent, id: a.id }));
+    expect(resume).toEqual({ text: 'Resume Quiz', id: '' });
+    await Promise.all([tab.waitForNavigation(), tab.click('#take_quiz_link_wrapper a')]);
+    await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+    // Typed again in the resumed run, and the same Canvas submission goes on.
+    expect((await eventsOf(attemptId, 'gate_password_issued')).length).toBe(2);
+    expect(lms.canvas.classic.submissions.filter((s) => s.userId === student.id)).toHaveLength(1);
+    // Submitted at once (before the page had said it is the taking page): the address's history tells.
+    await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_button')]);
+    await finished(attemptId);
+  } finally {
+    await chromium?.close();
+    chromium = undefined;
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+});
+
 for (const shape of ['native', 'legacy'] as const) {
   test(`New Quizzes (${shape} shape): the code is typed into the app; its submission ends the attempt`, { timeout: 240_000 }, async () => {
     const c = await browser();
     const student = lms.canvas.addUser(`Nia ${shape}`, 'student');
-    // The API is authorised for the course already (the Classic test), or now.
-    if (!(await instructorCanvasPage(lms, assignments[shape].quizId, 'settings')).body.includes('data-canvas-api="connected"')) await connectCanvasApi(lms, assignments[shape].quizId);
+    await connectedForCourse(shape);
     const { frame } = await launchInCanvas(c, student, shape);
     const attemptId = await startFromToolPage(c, frame);
     const tab = await quizTab(c, `/courses/1/assignments/${quizzes[shape]}`);

@@ -124,7 +124,21 @@ export async function startCanvas(options: { tls?: LoopbackTls } = {}) {
     logIn(res, user.id);
     res.redirect(302, typeof req.query.next === 'string' && req.query.next.startsWith('/') ? req.query.next : '/');
   });
-  school.get('/login/canvas', (_req, res) => page(res, { title: 'Log In to Canvas', main: '<h1>Log In to Canvas</h1>' }));
+  // Canvas's own login form (its field names); the emulator takes a user's id as the login and no password.
+  const safeReturn = (value: unknown) => (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/');
+  school.get('/login/canvas', (req, res) => page(res, {
+    title: 'Log In to Canvas', bodyClass: 'ic-Login-Body',
+    main: `<h1>Log In to Canvas</h1><form id="login_form" method="post" action="/login/canvas?return_to=${encodeURIComponent(safeReturn(req.query.return_to))}">
+<label for="pseudonym_session_unique_id">Email</label><input type="text" id="pseudonym_session_unique_id" name="pseudonym_session[unique_id]">
+<label for="pseudonym_session_password">Password</label><input type="password" id="pseudonym_session_password" name="pseudonym_session[password]">
+<button type="submit" class="Button Button--login">Log In</button></form>`,
+  }));
+  school.post('/login/canvas', (req, res) => {
+    const user = users.get(Number((req.body as { pseudonym_session?: { unique_id?: string } }).pseudonym_session?.unique_id));
+    if (!user) return res.status(400).send('Invalid username or password.');
+    logIn(res, user.id);
+    res.redirect(302, safeReturn(req.query.return_to));
+  });
 
   /** Expands Canvas's substitution variables; unknown ones stay as they are, as Canvas leaves them. */
   const expand = (custom: Record<string, string>, user: CanvasUser, assignment?: Assignment) => Object.fromEntries(Object.entries(custom).map(([k, v]) => [k, ({
