@@ -21,7 +21,7 @@ import { submitAndRelease, throughTheGate, type GateLms } from '../support/gate-
 type Chromium = Awaited<ReturnType<typeof launchChromium>>;
 let lms: CanvasLms;
 let chromium: Chromium | undefined;
-const quizzes = { classic: 7101, wrong: 7102, rejoin: 7103, native: 8101, legacy: 8102 };
+const quizzes = { classic: 7101, wrong: 7102, rejoin: 7103, timed: 7104, native: 8101, legacy: 8102 };
 const assignments: Record<keyof typeof quizzes, { assignmentId: number; quizId: string }> = {} as never;
 
 beforeAll(async () => {
@@ -30,12 +30,14 @@ beforeAll(async () => {
   lms.canvas.classic.add({ id: quizzes.classic, courseId: course, title: 'Midterm' });
   lms.canvas.classic.add({ id: quizzes.wrong, courseId: course, title: 'Quiz with a stale code', accessCode: 'Not-what-Invigil-shows-1' });
   lms.canvas.classic.add({ id: quizzes.rejoin, courseId: course, title: 'Final' });
+  lms.canvas.classic.add({ id: quizzes.timed, courseId: course, title: 'Timed quiz', timeLimitSeconds: 40, oneQuestionAtATime: true });
   lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.native, title: 'Unit test (native)', shape: 'native' });
   lms.canvas.newQuizzes.add({ courseId: course, assignmentId: quizzes.legacy, title: 'Unit test (legacy)', shape: 'legacy' });
   const form = { recordWebcam: 'on', recordScreen: '' };
   assignments.classic = await addProctoredAssignment(lms, { ...form, title: 'Midterm', quizUrl: lms.canvas.urls.classicQuiz(quizzes.classic) });
   assignments.wrong = await addProctoredAssignment(lms, { ...form, title: 'Stale', quizUrl: lms.canvas.urls.classicQuiz(quizzes.wrong) });
   assignments.rejoin = await addProctoredAssignment(lms, { ...form, title: 'Final', quizUrl: lms.canvas.urls.classicQuiz(quizzes.rejoin) });
+  assignments.timed = await addProctoredAssignment(lms, { ...form, title: 'Timed', quizUrl: lms.canvas.urls.classicQuiz(quizzes.timed) });
   assignments.native = await addProctoredAssignment(lms, { ...form, title: 'Native', quizUrl: lms.canvas.urls.newQuiz(quizzes.native) });
   assignments.legacy = await addProctoredAssignment(lms, { ...form, title: 'Legacy', quizUrl: lms.canvas.urls.newQuiz(quizzes.legacy) });
 }, 120_000);
@@ -190,6 +192,28 @@ test('Classic, rejoin: a crashed browser comes back to the same attempt; after C
     chromium = undefined;
     rmSync(userDataDir, { recursive: true, force: true });
   }
+});
+
+test('Classic, one question at a time with a time limit: moving between questions is no submission; time\'s up submits, and ends the attempt', { timeout: 240_000 }, async () => {
+  await connectedForCourse('timed');
+  const c = await browser();
+  const student = lms.canvas.addUser('Tim Timed', 'student');
+  const { frame } = await launchInCanvas(c, student, 'timed');
+  const attemptId = await startFromToolPage(c, frame);
+  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes.timed}`);
+  await tab.bringToFront();
+  await tab.click('a#take_quiz_link');
+  await tab.waitForSelector('body.assessing #question_1', { timeout: 120_000 });
+  await tab.click('#question_1 input[value="0"]');
+  // Next: record_answer, then Canvas's redirect to the next question — a form and a redirect, but not the quiz page.
+  await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_form button.next-question')]);
+  expect(new URL(tab.url()).pathname).toBe(`/courses/1/quizzes/${quizzes.timed}/take/questions/2`);
+  expect((await lms.invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status).toBe('in_progress');
+  // Nobody presses Submit: Canvas's timer does, after its "Time's Up!" dialog.
+  await tab.waitForSelector('#times_up_dialog:not([hidden])', { timeout: 60_000 });
+  await finished(attemptId);
+  const submission = lms.canvas.classic.submissions.find((s) => s.userId === student.id)!;
+  expect(submission).toMatchObject({ workflowState: 'complete', answers: { question_1: '0' } });
 });
 
 for (const shape of ['native', 'legacy'] as const) {

@@ -102,7 +102,7 @@ ${last ? '<button type="submit" id="submit_quiz_button" class="btn btn-primary">
 form.addEventListener('change', () => fetch(${JSON.stringify(`${base(quiz)}/submissions/backup`)}, { method: 'POST', body: new URLSearchParams(new FormData(form)) })
   .then((r) => { if (r.ok) document.getElementById('last_saved_indicator').textContent = 'Quiz saved at ' + new Date().toLocaleTimeString(); }));
 ${quiz.timeLimitSeconds ? `let left = ${remaining}; const tick = setInterval(() => { left -= 1; document.getElementById('time_running').textContent = Math.max(0, left);
-  if (left <= 0) { clearInterval(tick); document.getElementById('times_up_dialog').hidden = false; setTimeout(() => HTMLFormElement.prototype.submit.call(form), 1000); } }, 1000);` : ''}`,
+  if (left <= 0) { clearInterval(tick); document.getElementById('times_up_dialog').hidden = false; form.action = ${JSON.stringify(`${base(quiz)}/submissions?user_id=${session.userId}`)}; setTimeout(() => HTMLFormElement.prototype.submit.call(form), 1000); } }, 1000);` : ''}`,
     });
   };
 
