@@ -6,7 +6,9 @@ import { launches } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import { roleFromLti, type AdminActor, type AnonymousActor, type ExtensionActor, type LtiActor } from './actors.ts';
 import { forbidden, unauthorized } from './errors.ts';
-import { cookieName, findSession, redeemCode, sessionSeconds, type AppSession } from './sessions.ts';
+import { cookieName, dropCode, findSession, handOffSession, redeemCode, sessionSeconds, type AppSession } from './sessions.ts';
+import { html } from '../pages/html.ts';
+import { page } from '../pages/layout.ts';
 import type { TokenService } from './tokens.ts';
 
 /** The course scope a tool page's links carry (`c=`): not a secret, it names the course's session cookie. */
@@ -58,19 +60,42 @@ export function checkCsrf(req: Request, session: AppSession) {
 /**
  * The first page after a launch arrives with `?c=<scope>&code=<one-time code>`: the code becomes the course's
  * session cookie and the browser is sent to the same address without it. A reload after that finds the cookie.
+ *
+ * Over https the cookie is a third-party one inside the LMS's iframe, and a browser that keeps none (not even
+ * partitioned) drops it. So the redirect also carries a spare one-time code for the same session (`spare=`, a
+ * minute long): the next load finds the cookie and drops the spare from the address, or finds none and offers the
+ * page in a window of its own, where the spare code makes a first-party cookie.
  */
 export function sessionCodes(db: Database, options: { secure: boolean }): RequestHandler {
   return async (req, res, next) => {
     const scope = scopeParam(req);
+    if (!scope || req.method !== 'GET') return next();
     const code = typeof req.query.code === 'string' ? req.query.code : undefined;
-    if (!scope || !code || req.method !== 'GET') return next();
+    const spare = typeof req.query.spare === 'string' ? req.query.spare : undefined;
     const clean = new URL(req.originalUrl, 'http://tool.invalid');
     clean.searchParams.delete('code');
+    clean.searchParams.delete('spare');
+    const hasCookie = Boolean(cookiesOf(req)[cookieName(scope)]);
+    if (!code) {
+      if (!spare) return next();
+      if (hasCookie) {
+        // The cookie held: the spare code is not needed, and must not open the session anywhere else.
+        await dropCode(db, scope, spare);
+        return res.redirect(303, `${clean.pathname}${clean.search}`);
+      }
+      const own = new URL(clean.href);
+      own.searchParams.set('code', spare);
+      return res.status(200).type('html').send(page('Open Invigil in its own window', html`<h1>Open Invigil in its own window</h1>
+<p class="notice" role="status" id="cookies-blocked">Your browser does not keep Invigil's cookie inside the course page, so Invigil cannot go on here.</p>
+<p><a class="button" id="own-window" href="${own.pathname}${own.search}" target="_blank" rel="noopener">Open Invigil in its own window</a></p>
+<p class="muted">Or allow cookies for this site in your browser's settings, then open the quiz again from your course.</p>`));
+    }
     const redeemed = await redeemCode(db, scope, code);
     if (redeemed) {
       const attributes = options.secure ? 'SameSite=None; Secure; Partitioned' : 'SameSite=Lax';
       res.setHeader('Set-Cookie', `${cookieName(scope)}=${redeemed.token}; Path=/app; HttpOnly; Max-Age=${sessionSeconds}; ${attributes}`);
-    } else if (!cookiesOf(req)[cookieName(scope)]) {
+      if (options.secure) clean.searchParams.set('spare', await handOffSession(db, redeemed.session));
+    } else if (!hasCookie) {
       return next(unauthorized('This link has expired or was used already. Open Invigil again from your course.'));
     }
     res.redirect(303, `${clean.pathname}${clean.search}`);

@@ -57,3 +57,8 @@ export async function handOffSession(db: Database, session: AppSession, now = ne
   await db.update(appSessions).set({ codeHash: hash(code), codeExpiresAt: new Date(now.getTime() + codeSeconds * 1000) }).where(eq(appSessions.id, session.id));
   return code;
 }
+
+/** Withdraws an unused one-time code (a spare the cookie made unnecessary). */
+export async function dropCode(db: Database, scope: string, code: string) {
+  await db.update(appSessions).set({ codeHash: null, codeExpiresAt: null }).where(and(eq(appSessions.codeHash, hash(code)), eq(appSessions.scope, scope)));
+}

@@ -326,3 +326,26 @@ test('the instructor\'s Canvas pages in Canvas\'s frame pass WCAG 2.1 AA checks:
   await frame.waitForSelector('#gate-status');
   expect(await accessibilityViolations(frame)).toEqual([]);
 });
+
+test('a browser that keeps no cookie at all in Canvas\'s frame is offered Invigil in its own window, which carries the session', { timeout: 180_000 }, async () => {
+  const c = await browser();
+  // Inside the frame nothing of Invigil's sticks: not the launch state (platform storage carries it) nor the session.
+  lms.front.dropCookies(/^(state|invigil_)/);
+  let frame: Frame;
+  try {
+    ({ frame } = await launchInCanvas(c, lms.canvas.addUser('Cass Cookieless', 'student'), 'classic'));
+    await frame.waitForSelector('#cookies-blocked', { timeout: 30_000 });
+    expect(await accessibilityViolations(frame)).toEqual([]);
+  } finally {
+    // A top-level window is first-party: its cookie is kept (the proxy cannot tell partitions apart, so it stops here).
+    lms.front.dropCookies(null);
+  }
+  const opened = new Promise<Page>((resolve) => {
+    c.browser.on('targetcreated', (t: import('puppeteer-core').Target) => { if (t.type() === 'page') void t.page().then((p) => p && resolve(p)); });
+  });
+  await frame.click('#own-window');
+  const own = await opened;
+  await own.waitForFunction(() => location.pathname.endsWith('/take') && document.body?.dataset.extension === 'ready', { timeout: 30_000, polling: 500 });
+  expect(new URL(own.url()).searchParams.has('code')).toBe(false);
+  expect(new URL(own.url()).searchParams.has('spare')).toBe(false);
+});
