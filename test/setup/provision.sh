@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`'s first step: make sure this machine has what the tests drive — Debian chromium and firefox-esr for the
-# browser tier, ffmpeg/ffprobe for media, PostgreSQL's server for the database tiers. Installs them with apt when it
+# browser tier, ffmpeg/ffprobe for media, PostgreSQL's server for the database tiers, openssl for the Canvas
+# emulator's throwaway certificate authority. Installs them with apt when it
 # can (root, or sudo without a password); otherwise stops with the exact command to run. Node 22 comes from the `node`
 # dev dependency (npm scripts run on it); a PostgreSQL server is started by the tests' global set-up when none answers.
 set -euo pipefail
@@ -10,11 +11,12 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have "${CHROMIUM_PATH:-chromium}" || missing+=(chromium)
 have "${FIREFOX_PATH:-firefox-esr}" || missing+=(firefox-esr)
 { have ffmpeg && have ffprobe; } || missing+=(ffmpeg)
+have openssl || missing+=(openssl)
 # initdb and pg_ctl live under /usr/lib/postgresql/<version>/bin on Debian.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || have initdb || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "provision: chromium, firefox-esr, ffmpeg and PostgreSQL are installed; node $(node --version)"
+  echo "provision: chromium, firefox-esr, ffmpeg, openssl and PostgreSQL are installed; node $(node --version)"
   exit 0
 fi
 
