@@ -30,10 +30,15 @@ export type PlatformStorageTask =
   | { mode: 'put'; target: string; platformOrigin: string; key: string; value: string; next: string }
   | { mode: 'get'; target: string; platformOrigin: string; key: string; formId: string; field: string };
 
-/** These two pages are framed by the school's Canvas before any launch named its domain: the poster may frame them. */
+/**
+ * These two pages are framed by the school's Canvas before any launch named its domain: the poster's origin may frame
+ * them too, besides the LMSs already known (the policy securityHeaders set).
+ */
 function framedByPoster(req: Request, res: Response) {
   const origin = req.get('origin');
-  res.setHeader('Content-Security-Policy', strictPolicy(origin && /^https:\/\/[^/]+$/.test(origin) ? [origin] : []));
+  if (!origin || !/^https:\/\/[^/\s;]+$/.test(origin)) return;
+  const policy = String(res.getHeader('Content-Security-Policy') ?? strictPolicy());
+  res.setHeader('Content-Security-Policy', policy.replace(/frame-ancestors ([^;]*)/, (_all, list: string) => `frame-ancestors ${list} ${origin}`));
 }
 const taskData = (task: PlatformStorageTask) => jsonScript('platform-storage-task', task);
 

@@ -140,6 +140,21 @@ describe('launches and the gate', () => {
     expect(rows).toEqual([]); // the start page alone makes no attempt
   });
 
+  it('with lti_storage_target the login page puts the state\'s proof in Canvas\'s storage, and may be framed by the school', async () => {
+    const student = lms.canvas.addUser('Fran Framed', 'student');
+    const launchPage = await new HttpBrowser().request(lms.canvas.urls.logInAs(student, lms.canvas.urls.assignment(assignmentId)));
+    const login = findAutoForm(launchPage.body)!;
+    const answer = await fetch(login.action, { method: 'POST', body: new URLSearchParams(login.fields), headers: { origin: lms.canvas.origins.school }, redirect: 'manual' });
+    expect(answer.status).toBe(200);
+    const page = await answer.text();
+    const task = JSON.parse(/<script type="application\/json" id="platform-storage-task">([^<]+)<\/script>/.exec(page)![1].replace(/\\u003c/g, '<')) as Record<string, string>;
+    expect(task).toMatchObject({ mode: 'put', target: 'post_message_forwarding', platformOrigin: lms.canvas.origins.sso });
+    expect(task.key).toMatch(/^invigil_state_/);
+    expect(new URL(task.next).searchParams.get('state')).toBe(task.key.replace('invigil_state_', ''));
+    const ancestors = /frame-ancestors ([^;]*)/.exec(answer.headers.get('content-security-policy') ?? '')?.[1].split(' ');
+    expect(ancestors).toEqual(expect.arrayContaining(["'self'", lms.canvas.origins.school]));
+  });
+
   it('a launch is single-use: replaying Canvas\'s login form is refused by Canvas, and the tool says so', async () => {
     const student = lms.canvas.addUser('Rey Replay', 'student');
     const browser = new HttpBrowser();
