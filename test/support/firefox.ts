@@ -32,7 +32,9 @@ function homeWithPolicy(trustedOrigins: string[]) {
   return home;
 }
 
-export async function launchFirefox(options: { trustedOrigins: string[]; extension?: string }) {
+export async function launchFirefox(options: { trustedOrigins: string[]; extension?: string;
+  /** More preferences, and whether to take the test CA's certificates (the Canvas emulator's loopback HTTPS). */
+  extraPrefs?: Record<string, string | number | boolean>; acceptInsecureCerts?: boolean }) {
   const home = homeWithPolicy(options.trustedOrigins);
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -43,7 +45,9 @@ export async function launchFirefox(options: { trustedOrigins: string[]; extensi
       // Fake camera, no permission prompts (the recorder tab cannot answer one).
       'media.navigator.streams.fake': true,
       'media.navigator.permission.disabled': true,
+      ...options.extraPrefs,
     },
+    acceptInsecureCerts: options.acceptInsecureCerts ?? false,
   });
   // The build folder, or a packaged .xpi.
   const extensionId = await browser.installExtension(options.extension ?? firefoxBuild);

@@ -19,14 +19,14 @@ export async function startAttemptInBrowser(chromium: Chromium, platform: TestPl
  * The student's steps on Invigil's start page, wherever the LMS put it (a tab, or a frame of the course page, as
  * Canvas does): wait for the extension, acknowledge the policy, start. Every LMS's browser tests take this path.
  */
-export async function startFromToolPage(chromium: Chromium, page: Page | Frame) {
+export async function startFromToolPage(browser: { extensionLog?: string[] }, page: Page | Frame) {
   await page.waitForSelector('body[data-extension="ready"]', { timeout: 30_000 });
   await page.click('#acknowledge');
   await page.click('#start');
   // Interval polling: requestAnimationFrame never fires in a background tab, and the quiz tab takes the focus.
   await page.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
   const attemptId = await page.$eval('body', (b) => b.dataset.attempt);
-  if (!attemptId) throw new Error(`${await page.$eval('#start-status', (p) => p.textContent)}\n${chromium.extensionLog.join('\n')}`);
+  if (!attemptId) throw new Error(`${await page.$eval('#start-status', (p) => p.textContent)}\n${(browser.extensionLog ?? []).join('\n')}`);
   return attemptId;
 }
 
