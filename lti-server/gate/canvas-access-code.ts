@@ -2,7 +2,7 @@
 // writes it (Classic: quiz[access_code]; New Quizzes: require_student_access_code + student_access_code), puts it
 // back when someone changed it, and replaces it on a schedule and after proctored attempts. Without one, the
 // instructor pastes the code the settings page shows, as on Moodle without web services.
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, like, ne } from 'drizzle-orm';
 import { canvasQuiz } from '../../models/lms-quiz.ts';
 import { attempts, quizGates, quizzes } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
@@ -98,7 +98,8 @@ export const rotationMs = 12 * 3600 * 1000;
 
 /** The schedule's pass over every API-connected Canvas gate: re-apply a changed code, rotate an old one. */
 export async function checkCanvasGates(db: Database, canvas: CanvasConnectionStore) {
-  const rows = await db.select().from(quizzes);
+  // Canvas quiz addresses only (models/lms-quiz.ts canvasQuiz says exactly which).
+  const rows = await db.select().from(quizzes).where(like(quizzes.quizUrl, 'https://%/courses/%'));
   const seen = new Set<string>();
   const result = { checked: 0, reapplied: 0, rotated: 0, problems: 0 };
   for (const quiz of rows) {
