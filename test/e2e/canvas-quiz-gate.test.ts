@@ -78,6 +78,17 @@ function canvasGate(quizId: number, launch: () => Promise<Frame>): GateLms {
   };
 }
 
+/** A student launches a Classic quiz's assignment, starts, presses "Take the Quiz", and is on the taking page. */
+async function takeClassicQuiz(c: Chromium, student: CanvasUser, which: 'rejoin' | 'timed') {
+  const { frame } = await launchInCanvas(c, student, which);
+  const attemptId = await startFromToolPage(c, frame);
+  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes[which]}`);
+  await tab.bringToFront();
+  await tab.click('a#take_quiz_link');
+  await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+  return { attemptId, tab };
+}
+
 /** The API authorised for the course: already (by the Classic test), or now (a test run alone). */
 async function connectedForCourse(which: keyof typeof quizzes) {
   if (!(await instructorCanvasPage(lms, assignments[which].quizId, 'settings')).body.includes('data-canvas-api="connected"')) await connectCanvasApi(lms, assignments[which].quizId);
@@ -158,12 +169,9 @@ test('Classic, rejoin: a crashed browser comes back to the same attempt; after C
   try {
     let c = await browser(userDataDir);
     const student = lms.canvas.addUser('Ravi Rejoin', 'student');
-    const { frame } = await launchInCanvas(c, student, 'rejoin');
-    const attemptId = await startFromToolPage(c, frame);
-    let tab = await quizTab(c, `/courses/1/quizzes/${quizzes.rejoin}`);
-    await tab.bringToFront();
-    await tab.click('a#take_quiz_link');
-    await tab.waitForSelector('body.assessing #submit_quiz_form', { timeout: 120_000 });
+    const started = await takeClassicQuiz(c, student, 'rejoin');
+    const { attemptId } = started;
+    let { tab } = started;
     await until('chunks uploaded', async () => (await lms.invigil.db.select().from(chunks).where(and(eq(chunks.attemptId, attemptId), eq(chunks.uploaded, true)))).length >= 2, 60_000);
 
     await c.kill();
@@ -198,12 +206,7 @@ test('Classic, one question at a time with a time limit: moving between question
   await connectedForCourse('timed');
   const c = await browser();
   const student = lms.canvas.addUser('Tim Timed', 'student');
-  const { frame } = await launchInCanvas(c, student, 'timed');
-  const attemptId = await startFromToolPage(c, frame);
-  const tab = await quizTab(c, `/courses/1/quizzes/${quizzes.timed}`);
-  await tab.bringToFront();
-  await tab.click('a#take_quiz_link');
-  await tab.waitForSelector('body.assessing #question_1', { timeout: 120_000 });
+  const { attemptId, tab } = await takeClassicQuiz(c, student, 'timed');
   await tab.click('#question_1 input[value="0"]');
   // Next: record_answer, then Canvas's redirect to the next question — a form and a redirect, but not the quiz page.
   await Promise.all([tab.waitForNavigation(), tab.click('#submit_quiz_form button.next-question')]);
