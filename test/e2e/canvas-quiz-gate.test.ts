@@ -9,7 +9,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { attemptEvents, attempts, chunks, quizGates } from '../../models/schema.ts';
+import { attemptEvents, attempts, canvasAuthorizations, chunks, quizGates } from '../../models/schema.ts';
 import type { CanvasUser } from '../lti-platform/canvas/canvas.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { addProctoredAssignment, connectCanvasApi, instructorCanvasPage, startCanvasAndInvigil, type CanvasLms } from '../support/canvas-lms.ts';
@@ -98,7 +98,7 @@ const quizTab = (c: Chromium, path: string) => until(`the quiz tab at ${path}`, 
 const eventsOf = async (attemptId: string, type: string) => lms.invigil.db.select().from(attemptEvents).where(and(eq(attemptEvents.attemptId, attemptId), eq(attemptEvents.type, type as never)));
 const finished = (attemptId: string) => until('the attempt to finish on the server', async () => (await lms.invigil.db.select().from(attempts).where(eq(attempts.id, attemptId)))[0].status === 'finished', 60_000);
 
-test('a wrong access code is typed once and reported, and the student is told to ask the instructor', { timeout: 240_000 }, async () => {
+test('a wrong access code is typed once and reported, and the student is told to ask the instructor', { timeout: 300_000 }, async () => {
   const c = await browser();
   const student = lms.canvas.addUser('Wren Wrong', 'student');
   const { frame } = await launchInCanvas(c, student, 'wrong');
@@ -351,4 +351,35 @@ test('a browser that keeps no cookie at all in Canvas\'s frame is offered Invigi
   await own.waitForFunction(() => location.pathname.endsWith('/take') && document.body?.dataset.extension === 'ready', { timeout: 30_000, polling: 500 });
   expect(new URL(own.url()).searchParams.has('code')).toBe(false);
   expect(new URL(own.url()).searchParams.has('spare')).toBe(false);
+});
+
+test('an instructor connects Canvas from the settings page in Canvas\'s frame: Canvas\'s consent in its own window, then the gate in force (pages axe-checked)', { timeout: 180_000 }, async () => {
+  // A course not authorised yet (an earlier test may have been): the school's API key stays.
+  await connectedForCourse('classic');
+  await lms.invigil.db.delete(canvasAuthorizations);
+  const c = await browser();
+  const course = await c.browser.newPage();
+  await course.goto(lms.canvas.urls.logInAs(lms.teacher, lms.canvas.urls.courseNavigation(lms.key)));
+  const frame = await until('the course page in iframe#tool_content', async () => course.frames().find((f) => f.name() === 'tool_content' && f.url().includes('/app/course')), 60_000);
+  await Promise.all([frame.waitForNavigation(), frame.click(`tr[data-quiz="${assignments.classic.quizId}"] a[href*="/settings"]`)]);
+  await frame.waitForSelector('#canvas-connect button');
+  await Promise.all([frame.waitForNavigation(), frame.click('#canvas-connect button')]);
+  await frame.waitForSelector('#canvas-authorize');
+  expect(await accessibilityViolations(frame)).toEqual([]);
+  const opened = new Promise<Page>((resolve) => {
+    c.browser.on('targetcreated', (t: import('puppeteer-core').Target) => { if (t.type() === 'page') void t.page().then((p) => p && resolve(p)); });
+  });
+  await frame.click('#canvas-authorize');
+  const consent = await opened;
+  await consent.waitForSelector('#oauth2_accept');
+  expect(new URL(consent.url()).origin).toBe(lms.canvas.origins.school);
+  await Promise.all([consent.waitForNavigation(), consent.click('#oauth2_accept')]);
+  await consent.waitForSelector('#canvas-connected');
+  expect(await consent.$eval('#canvas-connected', (p) => p.textContent)).toContain('authorised as Tess Teacher');
+  expect(await accessibilityViolations(consent)).toEqual([]);
+  // Back in Canvas: the settings page says Invigil keeps the code, and the quiz has it.
+  await frame.goto(frame.url().replace(/\/canvas\/connect\?/, '/settings?'));
+  await frame.waitForSelector('[data-canvas-api="connected"]');
+  const code = await frame.$eval('#gate-password', (i) => (i as HTMLInputElement).value);
+  expect(lms.canvas.classic.quizzes.get(quizzes.classic)!.accessCode).toBe(code);
 });

@@ -24,7 +24,8 @@ export async function startFromToolPage(browser: { extensionLog?: string[] }, pa
   await page.click('#acknowledge');
   await page.click('#start');
   // Interval polling: requestAnimationFrame never fires in a background tab, and the quiz tab takes the focus.
-  await page.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 60_000, polling: 500 });
+  // The first start in a fresh browser loads the recorder and its models: slow on a busy machine, so a wide bound.
+  await page.waitForFunction(() => document.body.dataset.attempt || /^Could not/.test(document.getElementById('start-status')?.textContent ?? ''), { timeout: 150_000, polling: 500 });
   const attemptId = await page.$eval('body', (b) => b.dataset.attempt);
   if (!attemptId) throw new Error(`${await page.$eval('#start-status', (p) => p.textContent)}\n${(browser.extensionLog ?? []).join('\n')}`);
   return attemptId;
