@@ -4,7 +4,7 @@
 // tokens), the quiz address bound to its course, a replayed launch refused, and submissions nobody proctored.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempts, quizGates } from '../../models/schema.ts';
+import { attempts, quizGates, quizzes } from '../../models/schema.ts';
 import { checkCanvasGates, rotateAccessCode } from '../../lti-server/gate/canvas-access-code.ts';
 import { canvasConnectionStore } from '../../lti-server/gate/canvas-connections.ts';
 import { createInvite } from '../../lti-server/lti/registration-invites.ts';
@@ -97,7 +97,7 @@ describe('launches and the gate', () => {
 
     // An hour later (the access token expired): the refresh token still works.
     lms.canvas.expireApiTokens();
-    const [quiz] = await lms.invigil.db.select().from((await import('../../models/schema.ts')).quizzes).where(eq((await import('../../models/schema.ts')).quizzes.id, quizId));
+    const [quiz] = await lms.invigil.db.select().from(quizzes).where(eq(quizzes.id, quizId));
     expect(await rotateAccessCode(lms.invigil.db, store, quiz)).toBe(true);
     const [rotated] = await lms.invigil.db.select().from(quizGates).where(eq(quizGates.id, gate.id));
     expect(rotated.password).not.toBe(gate.password);
