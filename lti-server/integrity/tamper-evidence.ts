@@ -62,11 +62,14 @@ export async function heartbeatRefused(db: Database, attemptId: string, counter:
 /** The browser opened the attempt's uninstall URL: the extension was removed while the attempt was running. */
 export async function extensionRemoved(db: Database, attemptId: string, now = new Date()) {
   const summary = 'The Invigil extension was removed from the browser while the attempt was running.';
-  await db.insert(flags).values({
-    attemptId, source: 'server', clientFlagId: 'extension-removed', type: 'extension_removed', severity: flagKinds.extension_removed.severity, startedAt: now, endedAt: now,
-    explanation: explanation(summary),
-  }).onConflictDoNothing();
-  await db.insert(attemptEvents).values({
-    attemptId, source: 'server', clientEventId: 'extension-removed', type: 'extension_removed', occurredAt: now, details: { summary },
-  }).onConflictDoNothing();
+  // The flag and its timeline event together: no reader (the review, a test) sees one without the other.
+  await db.transaction(async (tx) => {
+    await tx.insert(flags).values({
+      attemptId, source: 'server', clientFlagId: 'extension-removed', type: 'extension_removed', severity: flagKinds.extension_removed.severity, startedAt: now, endedAt: now,
+      explanation: explanation(summary),
+    }).onConflictDoNothing();
+    await tx.insert(attemptEvents).values({
+      attemptId, source: 'server', clientEventId: 'extension-removed', type: 'extension_removed', occurredAt: now, details: { summary },
+    }).onConflictDoNothing();
+  });
 }
