@@ -1,13 +1,15 @@
 // The Invigil data model. One schema and one migration folder serve PostgreSQL and PGlite alike.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
 import type { EventType } from './events.ts';
 import type { AnyFlagType, EvidenceSource, FlagSeverity } from './flags.ts';
 import type { StreamName } from './streams.ts';
 import type { RecordingRung } from './recording.ts';
+import type { TimelineSegment } from './timeline.ts';
+import type { AuditAction, FlagDecisionKind, OutcomeChoice } from './review.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -138,7 +140,11 @@ export const accommodations = pgTable('accommodations', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.quizId, t.userId] })]);
 
-export const attemptStatuses = ['ready', 'in_progress', 'finished'] as const;
+/**
+ * `unsubmitted`: the extension went silent and never finished (a crash, a student gone); the recording was
+ * finalised without a finish. A returning extension puts it back in progress.
+ */
+export const attemptStatuses = ['ready', 'in_progress', 'finished', 'unsubmitted'] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];
 
 /** One student's proctored attempt at a quiz. */
@@ -250,6 +256,15 @@ export const recordings = pgTable('recordings', {
   durationMs: integer('duration_ms'),
   /** Wall-clock time of the recording's first frame, to place flags on its timeline. */
   startedAt: timestamp('started_at', { withTimezone: true }),
+  /** Each segment's wall-clock start and its offset in the file (models/timeline.ts): holes are not in the file. */
+  timeline: jsonb('timeline').$type<TimelineSegment[]>(),
+  /** While processing: how far the remux has got (0–1), and since when, for "about N s left". */
+  progress: real('progress'),
+  processingStartedAt: timestamp('processing_started_at', { withTimezone: true }),
+  /** Stills along the recording for the review's scrubber: the wall-clock moment each shows. */
+  thumbnails: jsonb('thumbnails').$type<{ atMs: number; key: string }[]>(),
+  /** Side steps (thumbnails) that could not be done: said on the review, never a failed recording. */
+  sideProblems: jsonb('side_problems').$type<string[]>(),
   error: text('error'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.attemptId, t.stream] })]);
@@ -308,3 +323,87 @@ export const appSessions = pgTable('app_sessions', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 }, (t) => [index('app_sessions_scope_user_idx').on(t.scope, t.userId)]);
+
+/** The course's words for outcomes and dismissal reasons (models/review.ts has the defaults). */
+export const courseProfiles = pgTable('course_profiles', {
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  deploymentId: text('deployment_id').notNull(),
+  contextId: text('context_id').notNull(),
+  outcomes: jsonb('outcomes').$type<OutcomeChoice[]>().notNull(),
+  dismissReasons: jsonb('dismiss_reasons').$type<string[]>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.issuer, t.clientId, t.deploymentId, t.contextId] })]);
+
+/** A reviewer's decision on one flag. Never updated: a revision is a new row, the latest one counts. */
+export const flagDecisions = pgTable('flag_decisions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  flagId: bigint('flag_id', { mode: 'number' }).notNull().references(() => flags.id, { onDelete: 'cascade' }),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  decision: text('decision').$type<FlagDecisionKind>().notNull(),
+  reason: text('reason'),
+  note: text('note'),
+  decidedBy: text('decided_by').notNull(),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('flag_decisions_attempt_idx').on(t.attemptId)]);
+
+/** A reviewer's outcome for one attempt, in the course profile's words. Never updated: a revision is a new row. */
+export const attemptOutcomes = pgTable('attempt_outcomes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  outcome: text('outcome').notNull(),
+  /** The outcome's words when it was decided, and whether it counts as an occurrence (a profile may change later). */
+  label: text('label').notNull(),
+  countsAsOccurrence: boolean('counts_as_occurrence').notNull(),
+  note: text('note'),
+  decidedBy: text('decided_by').notNull(),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('attempt_outcomes_attempt_idx').on(t.attemptId)]);
+
+/** An instructor asks the student to explain a flag (or the attempt), by a deadline; the student answers once. */
+export const explanationRequests = pgTable('explanation_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  attemptId: uuid('attempt_id').notNull().references(() => attempts.id, { onDelete: 'cascade' }),
+  flagId: bigint('flag_id', { mode: 'number' }).references(() => flags.id, { onDelete: 'cascade' }),
+  message: text('message').notNull(),
+  dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedByName: text('requested_by_name'),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  answer: text('answer'),
+  answeredAt: timestamp('answered_at', { withTimezone: true }),
+}, (t) => [index('explanation_requests_attempt_idx').on(t.attemptId)]);
+
+/** Who saw or changed what in a course: recordings viewed, decisions, settings, accommodations, exports. */
+export const auditEntries = pgTable('audit_entries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  deploymentId: text('deployment_id').notNull(),
+  contextId: text('context_id'),
+  quizId: uuid('quiz_id'),
+  attemptId: uuid('attempt_id'),
+  actorId: text('actor_id').notNull(),
+  actorName: text('actor_name'),
+  action: text('action').$type<AuditAction>().notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('audit_entries_course_idx').on(t.issuer, t.clientId, t.deploymentId, t.contextId), index('audit_entries_attempt_idx').on(t.attemptId)]);
+
+/** Mail waiting to be sent: a job drains it with retries, so mail survives an SMTP server that is down. */
+export const mailOutbox = pgTable('mail_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  to: text('to').notNull(),
+  subject: text('subject').notNull(),
+  text: text('text').notNull(),
+  /** Why it was sent, for the logs and tests ("explanation_requested", "outcome_decided"…). */
+  kind: text('kind').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('mail_outbox_unsent_idx').on(t.sentAt, t.nextAttemptAt)]);
