@@ -1,5 +1,6 @@
 // An attempt whose extension went quiet (a crash, a lost student) is finalised anyway, so its recording is reviewable
-// without waiting for a finish that may never come. If the student comes back, the finish remuxes again.
+// without waiting for a finish that may never come; it ends without submission. If the student comes back, the
+// attempt runs again and the finish remuxes again.
 import { and, eq, lt, max, sql } from 'drizzle-orm';
 import { attempts, chunks } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
@@ -14,7 +15,8 @@ export async function finalizeIdleAttempts(db: Database, queue: Pick<Queue, 'fin
     .groupBy(attempts.id, attempts.idleFinalizedAt)
     .having(and(lt(max(chunks.createdAt), cutoff), sql`(${attempts.idleFinalizedAt} is null or ${attempts.idleFinalizedAt} < max(${chunks.createdAt}))`));
   for (const attempt of idle) {
-    await db.update(attempts).set({ idleFinalizedAt: now }).where(eq(attempts.id, attempt.id));
+    // Ended without submission: a final status the lists show, until a returning extension's heartbeat resumes it.
+    await db.update(attempts).set({ idleFinalizedAt: now, status: 'unsubmitted' }).where(and(eq(attempts.id, attempt.id), eq(attempts.status, 'in_progress')));
     await queue.finalizeAttempt(attempt.id);
   }
   return idle.map((a) => a.id);

@@ -1,11 +1,14 @@
 // Background work on pg-boss, in the same database: finalising an attempt remuxes each of its streams.
 import { PgBoss, type ConstructorOptions } from 'pg-boss';
 import { and, eq, sql } from 'drizzle-orm';
-import { chunks, recordings } from '../../models/schema.ts';
+import { attempts, chunks, flags, quizzes, recordings } from '../../models/schema.ts';
+import { flagLabel } from '../../models/flags.ts';
+import { notify } from '../review/notifications.ts';
 import type { Database } from '../database.ts';
 import type { Bucket } from '../storage/bucket.ts';
 import { compactChunks, runChunks } from './compact-chunks.ts';
 import { remuxRecording } from './remux-recording.ts';
+import { drainOutbox, mailTransport } from '../mail/outbox.ts';
 import { applyRetention } from './retention.ts';
 import { housekeeping } from './housekeeping.ts';
 import { checkCanvasGates } from '../gate/canvas-access-code.ts';
@@ -14,27 +17,39 @@ import type { StreamName } from '../../models/streams.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping', canvasGates: 'canvas-gates' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping', canvasGates: 'canvas-gates', mail: 'mail-outbox' } as const;
 
-export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean; canvas?: CanvasConnectionStore }) {
+export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean; canvas?: CanvasConnectionStore; mail?: { smtpUrl?: string; from: string } }) {
   const { db, bucket } = options;
   const boss = new PgBoss({ ...options.queueOptions, schema: 'pgboss' });
+  /** Shown as "processing" from now on, even before the remux job is picked up. */
+  async function remux(attemptId: string, stream: StreamName) {
+    await db.insert(recordings).values({ attemptId, stream, status: 'processing', progress: 0, processingStartedAt: new Date() })
+      .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', progress: 0, processingStartedAt: new Date(), error: null, updatedAt: sql`now()` } });
+    await boss.send(queues.remux, { attemptId, stream }, { singletonKey: `${attemptId}:${stream}`, retryLimit: 3, retryDelay: 5 });
+  }
   boss.on('error', (error) => console.error('[jobs]', error.message));
   await boss.start();
   for (const name of Object.values(queues)) await boss.createQueue(name);
 
+  const transport = mailTransport(options.mail?.smtpUrl);
+  const drainMail = () => drainOutbox(db, transport, options.mail?.from ?? 'Invigil <invigil@localhost>');
+
   if (options.work !== false) {
+    // Mail: right after something is queued, and every minute for what waits for a retry.
+    await boss.work(queues.mail, async () => {
+      const done = await drainMail();
+      if (done.failed) console.warn(`[mail] ${done.failed} message(s) not sent yet (the SMTP server refused or is down); they wait in the outbox`);
+    });
+    await boss.schedule(queues.mail, '* * * * *', {}, { tz: 'UTC' });
     await boss.work<{ attemptId: string }>(queues.finalize, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       const streams = await db.selectDistinct({ stream: chunks.stream }).from(chunks)
         .where(and(eq(chunks.attemptId, job.data.attemptId), eq(chunks.uploaded, true)));
       for (const { stream } of streams) {
-        // Shown as "processing" from now on, even before the remux job is picked up.
-        await db.insert(recordings).values({ attemptId: job.data.attemptId, stream, status: 'processing' })
-          .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', updatedAt: sql`now()` } });
-        await boss.send(queues.remux, { attemptId: job.data.attemptId, stream }, {
-          singletonKey: `${job.data.attemptId}:${stream}`, retryLimit: 3, retryDelay: 5,
-        });
+        await remux(job.data.attemptId, stream);
       }
+      await tellInstructorsOfHighFlags(db, job.data.attemptId);
+      await drainMail();
     });
     await boss.work<{ attemptId: string; stream: StreamName }>(queues.remux, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       await remuxRecording({ db, bucket }, job.data.attemptId, job.data.stream);
@@ -68,6 +83,14 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     async finalizeAttempt(attemptId: string) {
       await boss.send(queues.finalize, { attemptId }, { singletonKey: attemptId, retryLimit: 3 });
     },
+    /** Something was put in the mail outbox: send it now rather than at the next minute. */
+    async mailQueued() {
+      await boss.send(queues.mail, {}, { singletonKey: 'drain', singletonSeconds: 2 });
+    },
+    /** Sends what is due now (the job's own work; tests and the CLI call it directly). */
+    drainMail,
+    /** A failed recording made again (the reviewer's retry). */
+    retryRecording: remux,
     /** After each chunk: every run's worth, ask for the segment's chunks to be joined (one job at a time per segment). */
     async chunkKept(ref: { attemptId: string; stream: StreamName; segment: number; seq: number }) {
       if ((ref.seq + 1) % runChunks !== 0) return;
@@ -76,4 +99,12 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };
+}
+
+/** An attempt that ended with a high-severity flag: its course's instructors are told (once). */
+async function tellInstructorsOfHighFlags(db: Database, attemptId: string) {
+  const high = await db.select({ type: flags.type }).from(flags).where(and(eq(flags.attemptId, attemptId), eq(flags.severity, 'high')));
+  if (!high.length) return;
+  const [row] = await db.select().from(attempts).innerJoin(quizzes, eq(attempts.quizId, quizzes.id)).where(eq(attempts.id, attemptId));
+  if (row) await notify.highSeverityFlag(db, { ...row.attempts, quiz: row.quizzes }, high.map((f) => flagLabel(f.type)));
 }

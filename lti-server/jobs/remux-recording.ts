@@ -14,6 +14,7 @@ import { objectKeys, type Bucket } from '../storage/bucket.ts';
 import { ffmpeg, ffprobe } from '../media/ffmpeg.ts';
 import { fetchInOrder, segmentSources } from './chunk-sources.ts';
 import type { StreamName } from '../../models/streams.ts';
+import { joinSegments, mediaToWall, wallRecorded, wallToMedia, type TimelineSegment } from '../../models/timeline.ts';
 
 export async function probeDurationMs(file: string): Promise<number> {
   const { stdout } = await ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
@@ -63,20 +64,62 @@ export function findGaps(kept: ChunkRow[]): RecordingGap[] {
   return gaps;
 }
 
+/** A still is taken this far before the file's end at the latest: past the last frame, ffmpeg writes nothing. */
+const lastFrameMarginMs = 400;
+/** Stills along the scrubber: at most this many, one per this much recording at the least. */
+const stripCount = 12;
+
+/** One JPEG of the frame at `mediaMs` into `file`. `-ss` before `-i` seeks by the index: one decoded frame. */
+async function still(file: string, mediaMs: number, durationMs: number, output: string, width: number) {
+  const at = Math.max(0, Math.min(mediaMs, durationMs - lastFrameMarginMs));
+  await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-ss', (at / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '5', output]);
+  // ffmpeg exits 0 without a frame when the seek lands past the last one.
+  return readFile(output);
+}
+
 /**
  * Flags that came without a picture (the lockdown's and the server's own) get one from the webcam recording at the
- * moment they began. `-ss` before `-i` seeks by the index, so each thumbnail costs one decoded frame.
+ * moment they began, placed through the timeline (a flag after a hole is not at start + offset). A flag in a hole
+ * gets none: nothing was recorded then. Each still that fails is a problem reported, never a failed recording.
  */
-async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemptId: string, file: string, startedAt: Date, durationMs: number, work: string) {
+async function thumbnailsForFlags(deps: { db: Database; bucket: Bucket }, attemptId: string, file: string, timeline: TimelineSegment[], durationMs: number, work: string) {
+  const problems: string[] = [];
   const bare = await deps.db.select().from(flags).where(and(eq(flags.attemptId, attemptId), isNull(flags.evidenceKey)));
   for (const flag of bare) {
-    const offsetMs = flag.startedAt.getTime() - startedAt.getTime();
-    if (offsetMs < 0 || offsetMs > durationMs) continue;
-    const thumbnail = path.join(work, `flag-${flag.id}.jpg`);
-    await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-ss', (offsetMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=160:-2', '-q:v', '5', thumbnail]);
-    const key = objectKeys.evidence(attemptId, flag.source, flag.clientFlagId);
-    await deps.bucket.putBytes(key, await readFile(thumbnail), 'image/jpeg');
-    await deps.db.update(flags).set({ evidenceKey: key }).where(and(eq(flags.id, flag.id), isNull(flags.evidenceKey)));
+    if (!wallRecorded(timeline, flag.startedAt.getTime())) continue;
+    try {
+      const jpeg = await still(file, wallToMedia(timeline, flag.startedAt.getTime()), durationMs, path.join(work, `flag-${flag.id}.jpg`), 160);
+      const key = objectKeys.evidence(attemptId, flag.source, flag.clientFlagId);
+      await deps.bucket.putBytes(key, jpeg, 'image/jpeg');
+      await deps.db.update(flags).set({ evidenceKey: key }).where(and(eq(flags.id, flag.id), isNull(flags.evidenceKey)));
+    } catch (error) {
+      problems.push(`No picture for the flag at ${clock(flag.startedAt.getTime())} UTC: ${(error as Error).message.slice(0, 200)}`);
+    }
+  }
+  return problems;
+}
+
+/** Stills spread along the recording, for the scrubber. */
+async function stripThumbnails(bucket: Bucket, attemptId: string, stream: StreamName, file: string, timeline: TimelineSegment[], durationMs: number, work: string) {
+  const count = Math.max(1, Math.min(stripCount, Math.floor(durationMs / 5000)));
+  const list: { atMs: number; key: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const mediaMs = ((i + 0.5) / count) * durationMs;
+    const jpeg = await still(file, mediaMs, durationMs, path.join(work, `strip-${i}.jpg`), 120);
+    const key = objectKeys.thumbnail(attemptId, stream, i);
+    await bucket.putBytes(key, jpeg, 'image/jpeg');
+    list.push({ atMs: mediaToWall(timeline, mediaMs), key });
+  }
+  return list;
+}
+
+/** A side step (a picture, a strip) that fails is said, and the recording stays ready. */
+async function sideStep<T>(problems: string[], what: string, step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    problems.push(`${what}: ${(error as Error).message.slice(0, 300)}`);
+    return undefined;
   }
 }
 
@@ -86,26 +129,31 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
     .where(and(eq(chunks.attemptId, attemptId), eq(chunks.stream, stream), eq(chunks.uploaded, true)))
     .orderBy(asc(chunks.segment), asc(chunks.seq));
   if (!rows.length) return;
-  // Holes are recorded as integrity events, once each (the ids are derived from what is missing).
-  const gaps = findGaps(rows);
-  if (gaps.length) {
+  const where = and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream));
+  const problems: string[] = [];
+  const startedAt = new Date(Math.min(...rows.map((r) => r.segmentStartedAt.getTime())));
+  await db.insert(recordings).values({ attemptId, stream, status: 'processing', startedAt, progress: 0, processingStartedAt: new Date() })
+    .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', progress: 0, processingStartedAt: new Date(), updatedAt: new Date() } });
+  // Holes are recorded as integrity events, once each (the ids are derived from what is missing). A side step.
+  await sideStep(problems, 'The gap events could not be recorded', async () => {
+    const gaps = findGaps(rows);
+    if (!gaps.length) return;
     await db.insert(attemptEvents).values(gaps.map((g) => ({
       attemptId, source: 'server' as const, clientEventId: `gap-${stream}-${g.segment}-${g.at}`, type: 'recording_gap' as const, occurredAt: new Date(g.at),
       details: { stream, segment: g.segment, seconds: g.seconds, missingChunks: g.missingChunks, summary: g.summary },
     }))).onConflictDoNothing();
-  }
-  const startedAt = new Date(Math.min(...rows.map((r) => r.segmentStartedAt.getTime())));
-  await db.insert(recordings).values({ attemptId, stream, status: 'processing', startedAt })
-    .onConflictDoUpdate({ target: [recordings.attemptId, recordings.stream], set: { status: 'processing', updatedAt: new Date() } });
+  });
 
   const work = await mkdtemp(path.join(tmpdir(), 'invigil-remux-'));
   try {
     const segments = [...new Set(rows.map((r) => r.segment))];
     const remuxed: string[] = [];
-    for (const segment of segments) {
+    const parts: { segment: number; wallStartMs: number; durationMs: number }[] = [];
+    for (const [index, segment] of segments.entries()) {
       const raw = path.join(work, `segment-${segment}.raw.webm`);
       const out = createWriteStream(raw);
-      const sources = await segmentSources(db, rows.filter((r) => r.segment === segment));
+      const mine = rows.filter((r) => r.segment === segment);
+      const sources = await segmentSources(db, mine);
       for await (const bytes of fetchInOrder(sources, (key) => bucket.getBytes(key))) {
         if (!out.write(bytes)) await once(out, 'drain');
       }
@@ -113,6 +161,8 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
       const file = path.join(work, `segment-${segment}.webm`);
       await remuxFile(raw, file);
       remuxed.push(file);
+      parts.push({ segment, wallStartMs: Math.min(...mine.map((r) => r.segmentStartedAt.getTime())), durationMs: await probeDurationMs(file) });
+      await db.update(recordings).set({ progress: (index + 1) / (segments.length + 1) }).where(where);
     }
     let final = remuxed[0];
     if (remuxed.length > 1) {
@@ -122,15 +172,18 @@ export async function remuxRecording(deps: { db: Database; bucket: Bucket }, att
       await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', final]);
     }
     const durationMs = await probeDurationMs(final);
+    const timeline = joinSegments(parts);
     const { size } = await stat(final);
     const key = objectKeys.review(attemptId, stream);
     await bucket.putFile(key, final, 'video/webm', size);
-    await db.update(recordings).set({ status: 'ready', objectKey: key, bytes: size, durationMs, startedAt, error: null, updatedAt: new Date() })
-      .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));
-    if (stream === 'webcam') await thumbnailsForFlags({ db, bucket }, attemptId, final, startedAt, durationMs, work);
+    const thumbnails = await sideStep(problems, 'The stills along the scrubber could not be made', () => stripThumbnails(bucket, attemptId, stream, final, timeline, durationMs, work));
+    if (stream === 'webcam') problems.push(...(await sideStep(problems, 'Flag pictures could not be made', () => thumbnailsForFlags({ db, bucket }, attemptId, final, timeline, durationMs, work)) ?? []));
+    await db.update(recordings).set({
+      status: 'ready', objectKey: key, bytes: size, durationMs, startedAt, timeline, thumbnails: thumbnails ?? [], sideProblems: problems.length ? problems : null,
+      progress: 1, error: null, updatedAt: new Date(),
+    }).where(where);
   } catch (error) {
-    await db.update(recordings).set({ status: 'failed', error: String((error as Error).message).slice(0, 1000), updatedAt: sql`now()` })
-      .where(and(eq(recordings.attemptId, attemptId), eq(recordings.stream, stream)));
+    await db.update(recordings).set({ status: 'failed', error: String((error as Error).message).slice(0, 1000), progress: null, updatedAt: sql`now()` }).where(where);
     throw error;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -14,4 +14,8 @@ export const coursePolicy = {
   addQuiz: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
   /** The course's proctored quizzes (the instructor's landing page from course navigation). */
   listQuizzes: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
+  /** The review queue, students' histories, the outcome words, the course's exports and audit log. */
+  review: (actor, course) => actor.kind === 'lti' && actor.role === 'instructor' && course.contextId !== null,
+  /** A student's own proctoring record in the course. */
+  viewOwnRecord: (actor, course) => actor.kind === 'lti' && course.contextId !== null,
 } satisfies Policy<Course>;

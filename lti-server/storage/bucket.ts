@@ -110,6 +110,8 @@ export const objectKeys = {
   chunkRun: (attemptId: string, stream: string, segment: number, firstSeq: number, lastSeq: number) =>
     `chunks/${attemptId}/${stream}/${String(segment).padStart(4, '0')}/run-${String(firstSeq).padStart(6, '0')}-${String(lastSeq).padStart(6, '0')}.webm`,
   review: (attemptId: string, stream: string) => `review/${attemptId}/${stream}.webm`,
+  /** A still along the review recording's scrubber; under review/ so retention deletes it with the recording. */
+  thumbnail: (attemptId: string, stream: string, index: number) => `review/${attemptId}/thumbs/${stream}-${index}.jpg`,
   evidence: (attemptId: string, source: EvidenceSource, flagId: string) => `evidence/${attemptId}/${source}/${flagId}.jpg`,
   /** Every prefix that holds an object of this attempt. */
   attemptPrefixes: (attemptId: string) => [`chunks/${attemptId}/`, `review/${attemptId}/`, `evidence/${attemptId}/`],
