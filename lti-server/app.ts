@@ -32,6 +32,8 @@ import { lmsConnectionStore } from './gate/lms-connections.ts';
 import { gateApi } from './routes/gates/index.ts';
 import { registrationRoutes } from './routes/registrations/index.ts';
 import { reviewPages } from './routes/reviews/index.ts';
+import { decisionRoutes } from './routes/decisions/index.ts';
+import { recordPages } from './routes/records/index.ts';
 import type { Bucket } from './storage/bucket.ts';
 
 /** The extension API's largest body: a batch of events or flags. Chunks never pass through the server. */
@@ -77,7 +79,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
   // The first page after a launch trades its one-time code for the course's session cookie.
   pages.use(sessionCodes(deps.db, { secure: deps.config.publicUrl.startsWith('https://') }));
-  pages.use(quizPages(context), attemptPages(context), reviewPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context));
+  pages.use(quizPages(context), attemptPages(context), reviewPages(context), decisionRoutes(context), recordPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));
   app.use('/app', pages);

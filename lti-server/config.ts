@@ -27,6 +27,9 @@ const envSchema = z.object({
   LTI_KEY: secret,
   APP_SECRET: secret,
   TOOL_NAME: z.string().default('Invigil'),
+  /** Where notifications go out: smtp://user:pass@host:port (smtps:// for TLS). Unset: mail waits in the outbox. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Invigil <invigil@localhost>'),
   HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(30),
   IDLE_FINALIZE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
   /** Host names Dynamic Registration may reach on internal addresses (an LMS on the campus network), comma-separated. */
@@ -71,6 +74,8 @@ export type Config = {
   /** Origins allowed to frame the tool pages besides the registered platforms' own. */
   frameAncestors: string[];
   extensionPackagesDir: string;
+  /** Notifications: the SMTP server (none: mail is kept in the outbox until one is set) and the sender. */
+  mail: { smtpUrl?: string; from: string };
   /** Set only when given in the environment (else the data folder's, lti-server/admin/running-server.ts). */
   adminKey?: string;
 };
@@ -152,6 +157,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
     adminKey: e.ADMIN_KEY,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     extensionPackagesDir: path.resolve(e.EXTENSION_PACKAGES_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.output', 'packages')),
     frameAncestors: e.FRAME_ANCESTORS.split(',').map((o) => o.trim()).filter(Boolean),
     registrationInternalHosts: e.REGISTRATION_INTERNAL_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),

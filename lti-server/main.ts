@@ -44,7 +44,7 @@ export async function startInvigil(config: Config) {
     : undefined;
   const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
   const storageCheck = ensureBucketSoon(bucket);
-  const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions, canvas: canvasConnectionStore(database.db, config.ltiKey) });
+  const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions, canvas: canvasConnectionStore(database.db, config.ltiKey), mail: config.mail });
   const app = await createApp({ config, db: database.db, bucket, queue });
   const attemptWatch = watchRunningAttempts(database.db, queue, { heartbeatTimeoutMs: config.heartbeatTimeoutMs, idleFinalizeMs: config.idleFinalizeMs });
   const server: Server = await new Promise((resolve) => {

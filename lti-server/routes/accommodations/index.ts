@@ -13,6 +13,7 @@ import { loadQuiz } from '../quizzes/load.ts';
 import { accommodationsForm } from './schema.ts';
 import { courseRoster } from '../../lti/course-roster.ts';
 import { accommodationsPage } from './views.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
 
 /** The most students one accommodations form saves. */
 const maxStudents = 5000;
@@ -54,6 +55,8 @@ export function accommodationPages({ db, lti, limiter }: RouteContext) {
         await tx.insert(accommodations).values(rows.slice(i, i + 500).map((row) => ({ quizId: quiz.id, ...row, updatedBy: actor.userId })))
           .onConflictDoUpdate({ target: [accommodations.quizId, accommodations.userId], set: { disabledFlags: sql`excluded.disabled_flags`, updatedBy: actor.userId, updatedAt: new Date() } });
       }
+      const granted = rows.filter((r) => r.disabledFlags.length).map((r) => ({ userId: r.userId, disabledFlags: r.disabledFlags }));
+      await recordAudit(tx, actor, 'accommodation_changed', { quizId: quiz.id, details: { students: rows.length, granted: granted.slice(0, 200) } });
     });
     res.redirect(303, `/app/quizzes/${quiz.id}/accommodations?${sessionQuery(session)}&saved=1`);
   });

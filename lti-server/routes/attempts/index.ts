@@ -14,7 +14,7 @@ import { hashSecret } from '../../http/tokens.ts';
 import { handOffSession } from '../../http/sessions.ts';
 import { extensionRemoved, heartbeatRefused, heartbeatsResumed } from '../../integrity/tamper-evidence.ts';
 import { route } from '../../http/route.ts';
-import { attemptPolicy } from '../../policies/attempt.ts';
+import { attemptPolicy, stillRecording } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptState, presentStartedAttempt } from '../../presenters/attempt.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
@@ -34,7 +34,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     .handle(({ res, record: quiz, session }) => {
       res.type('html').send(takeQuizPage(quiz, {
         createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, windowUrl: `/app/quizzes/${quiz.id}/take/window?${sessionQuery(session)}`,
-        csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext`,
+        csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext`, recordUrl: `/app/my-record?${sessionQuery(session)}`,
       }));
     });
 
@@ -102,7 +102,8 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections, lt
     const now = new Date();
     // Only a growing counter is accepted, in the same statement that stores it, so a replay can never pass.
     const [updated] = await db.update(attempts)
-      .set({ lastHeartbeatAt: now, heartbeatCount: sql`${attempts.heartbeatCount} + 1`, heartbeatCounter: beat.counter })
+      // A heartbeat after the idle finalise: the extension is back, the attempt runs again.
+      .set({ lastHeartbeatAt: now, heartbeatCount: sql`${attempts.heartbeatCount} + 1`, heartbeatCounter: beat.counter, status: 'in_progress' })
       .where(and(eq(attempts.id, attempt.id), lt(attempts.heartbeatCounter, beat.counter))).returning();
     if (!updated) {
       await heartbeatRefused(db, attempt.id, beat.counter, attempt.heartbeatCounter, now);
@@ -119,7 +120,7 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections, lt
     .validate(removalQuery, 'query')
     .handle(async ({ req, res, input: { key } }) => {
     const attempt = await findAttempt(db, String(req.params.attemptId));
-    if (attempt?.removalKeyHash && attempt.removalKeyHash === hashSecret(key) && attempt.status === 'in_progress') {
+    if (attempt?.removalKeyHash && attempt.removalKeyHash === hashSecret(key) && stillRecording(attempt)) {
       await extensionRemoved(db, attempt.id);
     }
     res.type('html').send(extensionRemovedPage());

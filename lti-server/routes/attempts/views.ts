@@ -7,7 +7,7 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 type Quiz = typeof quizzes.$inferSelect;
 
 /** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
-export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl: string; apiBase: string; csrf: string }) {
+export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl: string; apiBase: string; csrf: string; recordUrl: string }) {
   const settings = readQuizSettings(quiz.settings);
   const lockdownRules = rulesFor(settings.lockdown);
   const rules = [
@@ -17,6 +17,7 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl
   ].filter(Boolean);
   return page(quiz.title, html`<h1>${quiz.title}</h1>
 <p>This quiz is proctored by Invigil: ${rules.join(', ')}.</p>
+<p><a href="${options.recordUrl}" id="my-record-link">My proctoring record</a>: your proctored attempts in this course, their flags and what your instructor decided.</p>
 ${lockdownRules.length ? html`<details><summary>What the lockdown does during this quiz</summary><ul class="rules">${lockdownRules.map((r) => html`<li>${lockdownRuleLabels[r]}</li>`)}</ul>
 <p class="muted">You can always end the attempt from the bar at the bottom of the quiz page or from the Invigil button in the toolbar.</p></details>` : ''}
 <div id="framed" class="notice" hidden>

@@ -1,5 +1,6 @@
 // Instructors place a proctored quiz through Deep Linking and edit its settings later.
 import { Router } from 'express';
+import { recordAudit } from '../../audit/audit-log.ts';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { lmsQuizKey } from '../../../models/lms-quiz.ts';
@@ -66,6 +67,7 @@ export function quizPages({ db, lti, limiter, connections }: RouteContext) {
       const addressProblem = await canvasQuizAddressProblem(db, actor, quizUrl);
       if (addressProblem) return void res.status(400).type('html').send(quizFormPage({ heading: 'Proctoring settings', action: settingsAction(quiz.id, session), csrf: session.csrfToken, quiz: { ...quiz, ...draftOf(req.body) }, problems: [{ path: 'quizUrl', message: addressProblem }] }));
       const [saved] = await db.update(quizzes).set({ title, quizUrl, lmsQuizKey: lmsQuizKey(quizUrl), settings, updatedAt: new Date() }).where(eq(quizzes.id, quiz.id)).returning();
+      await recordAudit(db, actor, 'settings_changed', { quizId: quiz.id, details: { before: { title: quiz.title, quizUrl: quiz.quizUrl, settings: quiz.settings }, after: { title, quizUrl, settings } } });
       await enforceAccessCode(db, connections.canvas, saved);
       res.redirect(303, `${settingsAction(quiz.id, session)}&saved=1`);
     });
