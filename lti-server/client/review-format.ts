@@ -26,5 +26,3 @@ export function describeEvent(e: { at: string; label: string; details: Record<st
   return `${new Date(e.at).toISOString().slice(11, 19)} ${e.label}${summary}`;
 }
 
-/** Where a moment falls in a recording that started at `startedAt` (ms since the epoch), in seconds. */
-export const mediaSeconds = (at: number, startedAt: number) => Math.max(0, (at - startedAt) / 1000);
