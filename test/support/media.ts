@@ -68,3 +68,21 @@ export async function movingCameraClip(options: { seconds?: number; photo?: stri
   await rename(partial, out);
   return out;
 }
+
+/**
+ * A live WebM whose brightness tells the time: a flat grey frame whose luma is `base + perSecond × t`. A still
+ * or a seek can then be checked against the moment it should show, by its luma alone.
+ */
+export async function makeLumaWebm(output: string, seconds: number, base: number, perSecond = 8) {
+  const { stdout } = await ffmpegBytes(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=black:s=320x240:r=15:d=${seconds},format=yuv420p,geq=lum='${base}+${perSecond}*T':cb=128:cr=128`,
+    '-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm', '-live', '1', 'pipe:1'], { maxBuffer: 1 << 28 });
+  await writeFile(output, stdout);
+  return output;
+}
+
+/** The mean luma of the frame `mediaMs` into a video file (or of a JPEG, at 0), decoded by ffmpeg. */
+export async function frameLuma(file: string, mediaMs = 0) {
+  const { stdout } = await ffmpegBytes(['-hide_banner', '-loglevel', 'error', '-ss', (mediaMs / 1000).toFixed(3), '-i', file, '-frames:v', '1', '-vf', 'scale=32:24', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 20 });
+  if (!stdout.length) throw new Error(`No frame at ${mediaMs} ms in ${path.basename(file)}`);
+  return stdout.reduce((sum: number, v: number) => sum + v, 0) / stdout.length;
+}

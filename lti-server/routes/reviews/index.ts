@@ -1,6 +1,6 @@
 // Instructors review a quiz's attempts: the list with flag counts, then one attempt's recordings and flags.
 import { Router } from 'express';
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { attempts, flags, quizzes, recordings } from '../../../models/schema.ts';
 import { gateOf, sameLmsQuiz } from '../../gate/quiz-gates.ts';
 import { unproctoredAttempts } from '../../gate/unproctored-attempts.ts';
@@ -11,6 +11,7 @@ import { attemptPolicy } from '../../policies/attempt.ts';
 import { quizPolicy } from '../../policies/quiz.ts';
 import { presentAttemptRow, presentReview } from '../../presenters/review.ts';
 import { recordAudit, recordViewing } from '../../audit/audit-log.ts';
+import { attemptReportPdf } from '../../review/attempt-report.ts';
 import { courseProfile } from '../../review/course-profile.ts';
 import { earlierOccurrences, loadAttemptReview } from './load.ts';
 import { retryParams } from './schema.ts';
@@ -65,6 +66,22 @@ export function reviewPages({ db, bucket, limiter, lti, connections, queue }: Ro
     const viewable = review.recordings.filter((r) => r.url).map((r) => r.stream);
     if (viewable.length && actor.kind === 'lti') await recordViewing(db, actor, attempt, viewable);
     res.json(presentReview(review));
+  });
+
+  // The attempt's report for the file. Its export is audited first, so the report lists itself.
+  reviewAttempt('/attempts/:attemptId/report.pdf').handle(async ({ res, actor, record: attempt }) => {
+    await recordAudit(db, actor, 'report_exported', { quizId: attempt.quizId, attemptId: attempt.id, details: {} });
+    const review = await loadAttemptReview(db, bucket, attempt);
+    const pictured = await db.select({ id: flags.id, key: flags.evidenceKey }).from(flags).where(and(eq(flags.attemptId, attempt.id), isNotNull(flags.evidenceKey)));
+    const evidence = new Map<number, Buffer>();
+    for (const f of pictured) {
+      // A picture gone from the bucket (retention) leaves its flag without one; the report is still made.
+      const bytes = await bucket.getBytes(f.key!).catch((error: Error) => { console.warn(`report ${attempt.id}: no picture for flag ${f.id}: ${error.message}`); return null; });
+      if (bytes) evidence.set(f.id, Buffer.from(bytes));
+    }
+    const pdf = await attemptReportPdf({ review, student: attempt.userName ?? attempt.userId, quizTitle: attempt.quiz.title, generatedBy: actor.userName ?? actor.userId, evidence });
+    res.type('application/pdf').setHeader('content-disposition', `attachment; filename="invigil-attempt-${attempt.id}.pdf"`);
+    res.send(pdf);
   });
 
   // A recording that failed is made again from its chunks, on the reviewer's word.
