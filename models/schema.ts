@@ -32,6 +32,8 @@ export const launches = pgTable('launches', {
   id: uuid('id').primaryKey().defaultRandom(),
   userId: text('user_id').notNull(),
   userName: text('user_name'),
+  /** The LTI `email` claim, kept for the review's notifications only (null where the LMS shares none). */
+  email: text('email'),
   roles: jsonb('roles').$type<string[]>().notNull(),
   issuer: text('issuer').notNull(),
   clientId: text('client_id').notNull(),

@@ -33,7 +33,7 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
   for (const name of Object.values(queues)) await boss.createQueue(name);
 
   const transport = mailTransport(options.mail?.smtpUrl);
-  const drainMail = () => drainOutbox(db, transport, options.mail?.from ?? 'Invigil <invigil@localhost>');
+  const drainMail = (now?: Date) => drainOutbox(db, transport, options.mail?.from ?? 'Invigil <invigil@localhost>', now);
 
   if (options.work !== false) {
     // Mail: right after something is queued, and every minute for what waits for a retry.
@@ -87,7 +87,7 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
     async mailQueued() {
       await boss.send(queues.mail, {}, { singletonKey: 'drain', singletonSeconds: 2 });
     },
-    /** Sends what is due now (the job's own work; tests and the CLI call it directly). */
+    /** Sends what is due at `now` (the job's own work; tests call it with a later `now` to play a retry). */
     drainMail,
     /** A failed recording made again (the reviewer's retry). */
     retryRecording: remux,

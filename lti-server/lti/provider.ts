@@ -39,7 +39,8 @@ function rejected(status: number, message: string) {
 
 /**
  * What of an id_token is kept: what later requests need (the course, the resource link, course roles, Deep Linking,
- * the roster and grade services, where the LMS frames us from), not the student's e-mail or other profile claims.
+ * the roster and grade services, where the LMS frames us from), not profile claims (the e-mail has its own column,
+ * for the review's notifications).
  */
 const keptContext = ['messageType', 'version', 'targetLinkUri', 'contextId', 'path', 'context', 'resource', 'roles', 'deepLinkingSettings', 'namesRoles', 'endpoint', 'launchPresentation'] as const;
 const keptCustom = ['allowed_attempts', 'canvas_course_id', 'canvas_user_id', 'canvas_api_base_url'] as const;
@@ -69,6 +70,7 @@ async function recordLaunch(db: Database, token: IdToken) {
   const [launch] = await db.insert(launches).values({
     userId: token.user,
     userName: token.userInfo?.name ?? ([token.userInfo?.given_name, token.userInfo?.family_name].filter(Boolean).join(' ') || null),
+    email: typeof token.userInfo?.email === 'string' && token.userInfo.email.includes('@') ? token.userInfo.email.slice(0, 320) : null,
     roles: context.roles ?? [],
     issuer: token.iss,
     clientId: token.clientId,

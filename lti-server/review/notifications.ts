@@ -11,20 +11,18 @@ import { enqueueMail, type OutgoingMail } from '../mail/outbox.ts';
 type Course = { issuer: string; clientId: string; deploymentId: string; contextId: string | null };
 type AttemptRef = { id: string; userId: string; userName: string | null; quiz: Course & { title: string } };
 
-const emailOf = (token: Record<string, unknown>) => (typeof token.email === 'string' && token.email.includes('@') ? token.email : undefined);
-
-const courseLaunches = (db: Database, c: Course) => db.select({ userId: launches.userId, roles: launches.roles, token: launches.token }).from(launches)
+const courseLaunches = (db: Database, c: Course) => db.select({ userId: launches.userId, roles: launches.roles, email: launches.email }).from(launches)
   .where(and(eq(launches.issuer, c.issuer), eq(launches.clientId, c.clientId), eq(launches.deploymentId, c.deploymentId), eq(launches.contextId, c.contextId ?? '')))
   .orderBy(desc(launches.createdAt)).limit(5000);
 
 export async function studentAddress(db: Database, attempt: AttemptRef) {
   const list = await courseLaunches(db, attempt.quiz);
-  return list.filter((l) => l.userId === attempt.userId).map((l) => emailOf(l.token)).find(Boolean);
+  return list.find((l) => l.userId === attempt.userId && l.email)?.email ?? undefined;
 }
 
 export async function instructorAddresses(db: Database, course: Course) {
   const list = await courseLaunches(db, course);
-  return [...new Set(list.filter((l) => hasCourseRights(l.roles)).map((l) => emailOf(l.token)).filter((e): e is string => Boolean(e)))];
+  return [...new Set(list.filter((l) => hasCourseRights(l.roles)).map((l) => l.email).filter((e): e is string => Boolean(e)))];
 }
 
 const footer = (quizTitle: string) => `\n\nOpen Invigil from your course to see it (the quiz "${quizTitle}").\n-- Invigil proctoring`;
