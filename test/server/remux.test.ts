@@ -66,7 +66,11 @@ it('gives the same recording when run twice, records each gap once, and gives fl
   expect(twice).toMatchObject({ status: 'ready', objectKey: once.objectKey, bytes: once.bytes, durationMs: once.durationMs, startedAt: once.startedAt });
   expect(twice.durationMs).toBeGreaterThan(14_000);
   expect(twice.durationMs).toBeLessThan(16_500);
-  expect(await invigil.bucket.list(`review/${attemptId}/`)).toHaveLength(1);
+  // The review file and its stills along the scrubber, nothing else; the timeline places the second segment 20 s on.
+  const stored = (await invigil.bucket.list(`review/${attemptId}/`)).map((o) => o.key);
+  expect(stored.filter((k) => !k.includes('/thumbs/'))).toEqual([objectKeys.review(attemptId, 'webcam')]);
+  expect(stored.filter((k) => k.includes('/thumbs/'))).toHaveLength(twice.thumbnails!.length);
+  expect(twice.timeline!.map((s) => [s.segment, s.wallStartMs - started.getTime(), s.mediaOffsetMs === 0 ? 0 : s.mediaOffsetMs === twice.timeline![0].durationMs])).toEqual([[0, 0, 0], [1, 20_000, true]]);
   const pictured = await invigil.db.select().from(flags).where(eq(flags.attemptId, attemptId));
   expect(pictured.find((f) => f.clientFlagId === 'displays-2')!.evidenceKey).toBeNull();
   const key = pictured.find((f) => f.clientFlagId === 'displays-1')!.evidenceKey!;
@@ -139,5 +143,6 @@ it('finalises an attempt whose uploads and heartbeats stopped, and not one still
   expect(ready.durationMs).toBeGreaterThan(5_000);
   expect(await recordingOf(busyId)).toBeUndefined();
   const [attempt] = await invigil.db.select().from(attempts).where(eq(attempts.id, idleId));
-  expect(attempt.status).toBe('in_progress');
+  // It ended without a submission: a final status, not "in progress" for ever.
+  expect(attempt.status).toBe('unsubmitted');
 });

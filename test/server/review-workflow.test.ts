@@ -2,6 +2,8 @@
 // recording with a crash hole placed right (stills and flags), side steps that never fail a recording, what an
 // unfinished attempt says, decisions and outcomes with their audit trail, the course queue, the student's record
 // and answer, email held while the SMTP server is down and sent later, and the exports (CSV, PDF).
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { SMTPServer } from 'smtp-server';
@@ -13,6 +15,7 @@ import { freePort } from '../support/invigil.ts';
 import { gapShape, lumaOf, seedGapRecording } from '../support/gap-recording.ts';
 import { until } from '../support/wait.ts';
 
+const require = createRequire(import.meta.url);
 const smtpPort = await freePort();
 /** What the tests of this file build on, in order (one LMS, one Invigil for the file). */
 const state = { gapAttempt: '', riskyAttempt: '', laterAttempt: '', secondQuiz: '', afterHoleFlag: 0 };
@@ -230,5 +233,79 @@ describe('the student\'s side and the email', () => {
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     }
+  });
+});
+
+/** RFC 4180 rows (quoted cells with commas, quotes and line breaks). */
+function parseCsv(text: string) {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += c;
+  }
+  return rows;
+}
+
+describe('exports', () => {
+  test('the course CSV has a row per flag (and per attempt without one) matching the database, and is audited', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    const teacher = await teacherOf(platform, resourceLinkId);
+    const response = await teacher.browser.request(`${invigil.url}/app/course/attempts.csv?c=${teacher.scope}`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = parseCsv(response.body);
+    const at = (name: string) => header.indexOf(name);
+    const courseAttempts = await invigil.db.select().from(attempts);
+    const flagRows = await invigil.db.select().from(flags);
+    const decisions = await invigil.db.select().from(flagDecisions).orderBy(flagDecisions.id);
+    const outcomes = await invigil.db.select().from(attemptOutcomes).orderBy(attemptOutcomes.id);
+    expect(rows).toHaveLength(courseAttempts.reduce((n, a) => n + Math.max(1, flagRows.filter((f) => f.attemptId === a.id).length), 0));
+    for (const f of flagRows) {
+      const row = rows.find((r) => r[at('flag_id')] === String(f.id))!;
+      expect(row[at('attempt_id')]).toBe(f.attemptId);
+      expect(row[at('flag_type')]).toBe(f.type);
+      expect(row[at('severity')]).toBe(f.severity);
+      expect(row[at('flag_started_at')]).toBe(f.startedAt.toISOString());
+      const decision = decisions.filter((d) => d.flagId === f.id).at(-1);
+      expect(row[at('decision')]).toBe(decision ? { dismissed: 'Dismissed', confirmed: 'Confirmed' }[decision.decision] : '');
+      const outcome = outcomes.filter((o) => o.attemptId === f.attemptId).at(-1);
+      expect(row[at('outcome')]).toBe(outcome?.label ?? '');
+    }
+    expect(rows.find((r) => r[at('attempt_id')] === state.gapAttempt)![at('outcome_note')]).toBe('On reflection, referred.');
+
+    const audit = await teacher.browser.request(`${invigil.url}/app/course/audit.csv?c=${teacher.scope}`);
+    const [auditHeader, ...entries] = parseCsv(audit.body);
+    const inDb = await invigil.db.select().from(auditEntries).orderBy(auditEntries.id);
+    expect(entries.map((e) => e[auditHeader.indexOf('action')])).toEqual(inDb.map((e) => e.action));
+    expect(inDb.filter((e) => e.action === 'course_exported').map((e) => e.details.file)).toEqual(['attempts.csv', 'audit.csv']);
+  });
+
+  test('the attempt report is a PDF with the student, the flags and their pictures, the decisions, the explanation and the audit entries', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    const teacher = await teacherOf(platform, resourceLinkId);
+    const response = await fetch(`${invigil.url}/app/attempts/${state.gapAttempt}/report.pdf?c=${teacher.scope}`, { headers: { cookie: teacher.browser.cookiesFor(invigil.url) } });
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const { getDocument, OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const pdf = await getDocument({ data: new Uint8Array(await response.arrayBuffer()), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl: `${path.dirname(require.resolve('pdfjs-dist/package.json'))}/standard_fonts/` }).promise;
+    let text = '';
+    let images = 0;
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      text += `${(await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ')}\n`;
+      images += (await page.getOperatorList()).fnArray.filter((op) => op === OPS.paintImageXObject).length;
+    }
+    const flat = text.replace(/\s+/g, ' ');
+    for (const expected of ['Proctoring report', 'Student: Gail Gap', 'Quiz: Midterm', 'More than one display (medium severity', '2 displays at the very end.',
+      'Decision: Confirmed', 'Earlier decision: Dismissed: Poor video, not cheating', 'What was on the second display?', 'My TV was on; I unplugged it.',
+      'Outcome: Referred to the Honor Council', 'Earlier outcome: Honor Code warning', 'Webcam: no recording from', 'Exported the attempt report (PDF)', 'Tess Teacher']) {
+      expect(flat, expected).toContain(expected);
+    }
+    // Both flags carry their pictures.
+    expect(images).toBe(2);
+    const exported = await invigil.db.select().from(auditEntries).where(eq(auditEntries.attemptId, state.gapAttempt));
+    expect(exported.filter((a) => a.action === 'report_exported')).toHaveLength(1);
   });
 });

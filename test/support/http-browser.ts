@@ -45,6 +45,11 @@ export class HttpBrowser {
     }
   }
 
+  /** The Cookie header this browser sends to `url`: for a download read as bytes with fetch. */
+  cookiesFor(url: string) {
+    return this.cookieHeader(new URL(url));
+  }
+
   /** `csrf: false` sends a request as another site would make the browser send it: the cookie, but not the page's token. */
   async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; csrf?: false } = {}): Promise<PageResult> {
     let current = new URL(url);
