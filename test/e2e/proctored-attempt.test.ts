@@ -177,7 +177,7 @@ it('runs one proctored attempt from deep linking to a seekable, flagged review',
   const duration = await review.$eval('#video-webcam', (v) => (v as HTMLVideoElement).duration);
   expect(Number.isFinite(duration)).toBe(true);
   expect(Math.abs(duration * 1000 - webcam.durationMs!)).toBeLessThan(1000);
-  const flagAt = Number(await review.$eval('button.flag-phone', (b) => (b as HTMLElement).dataset.at));
+  const flagAt = Number(await review.$eval('button.flag-phone', (b) => (b as HTMLElement).dataset.atMs));
   const expectedSeconds = (flagAt - webcam.startedAt!.getTime()) / 1000;
   expect(expectedSeconds).toBeGreaterThan(0);
   const seeked = review.$eval('#video-webcam', (v) => new Promise<number>((resolve) => v.addEventListener('seeked', () => resolve((v as HTMLVideoElement).currentTime), { once: true })));
