@@ -8,6 +8,7 @@ import { ensureExtensionBuilt } from '../test/support/extension-build.ts';
 import { detectBenchmark } from './groups/detect.ts';
 import { faultsBenchmark } from './groups/faults.ts';
 import { recordingBenchmark } from './groups/recording.ts';
+import { reviewBenchmark } from './groups/review.ts';
 import { serverBenchmark } from './groups/server.ts';
 
 export type Metrics = Record<string, number>;
@@ -16,6 +17,7 @@ const groups: Record<string, Group> = {
   server: serverBenchmark,
   detect: detectBenchmark,
   recording: recordingBenchmark,
+  review: reviewBenchmark,
   faults: faultsBenchmark,
 };
 
@@ -28,6 +30,8 @@ const targets: Record<string, { max?: number; below?: number; equals?: number }>
   'recording.upload_kbps_screen': { max: 400 },
   'recording.remux_seconds_per_hour': { below: 5 },
   'review.seek_ms': { below: 500 },
+  'review.ready_seconds_p95': { below: 60 },
+  'review.gap_seek_error_ms': { max: 1000 },
   'recording.loss_chunks': { equals: 0 },
   'faults.finished_share': { equals: 1 },
   'faults.lost_events': { equals: 0 },

@@ -41,7 +41,7 @@ describe('the review by keyboard', () => {
     await tabTo(page, `tr[data-attempt="${attemptId}"] a`);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.waitForSelector('body[data-recordings="ready"]', { timeout: 30_000 });
-    await page.waitForFunction(() => (document.getElementById('video-webcam') as HTMLVideoElement | null)?.readyState! >= 1, { timeout: 30_000, polling: 200 });
+    await page.waitForFunction(() => ((document.getElementById('video-webcam') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, { timeout: 30_000, polling: 200 });
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The hole is a band on the scrubber with its sentence; the shortcuts are listed.
@@ -80,7 +80,7 @@ describe('the review by keyboard', () => {
     const form = `#flag-${seeded.afterHole.id} .decision-form`;
     await tabTo(page, `${form} input[value="dismissed"]`);
     await page.keyboard.press('ArrowRight');
-    expect(await page.$eval(`${form} input[value="confirmed"]`, (r) => (r as HTMLInputElement).checked)).toBe(true);
+    expect(await page.$eval(`${form} input[value="confirmed"]`, (r) => r.checked)).toBe(true);
     await tabTo(page, `${form} textarea`);
     await page.keyboard.type('A second display was on.');
     await page.keyboard.press('Tab');
@@ -93,7 +93,7 @@ describe('the review by keyboard', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // A click on the flag's time lands in the same place.
-    await page.waitForFunction(() => (document.getElementById('video-webcam') as HTMLVideoElement | null)?.readyState! >= 1, { timeout: 30_000, polling: 200 });
+    await page.waitForFunction(() => ((document.getElementById('video-webcam') as HTMLVideoElement | null)?.readyState ?? 0) >= 1, { timeout: 30_000, polling: 200 });
     await page.click(`#flag-${seeded.afterHole.id} button.seek`);
     expect(Math.abs(await settled(page) - seeded.expectedMediaMs)).toBeLessThan(1000);
     await page.close();
