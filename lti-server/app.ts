@@ -1,6 +1,8 @@
 // The Express 5 host: ltijs under /lti, tool pages under /app, the extension's API under /ext.
 import { canvasAuthorizationPages } from './routes/canvas-authorizations/index.ts';
 import { coursePages } from './routes/courses/index.ts';
+import { sessionPages } from './routes/sessions/index.ts';
+import { auditorPages } from './routes/auditors/index.ts';
 import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './database.ts';
@@ -79,7 +81,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
   // The first page after a launch trades its one-time code for the course's session cookie.
   pages.use(sessionCodes(deps.db, { secure: deps.config.publicUrl.startsWith('https://') }));
-  pages.use(quizPages(context), attemptPages(context), reviewPages(context), decisionRoutes(context), recordPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context));
+  pages.use(quizPages(context), attemptPages(context), reviewPages(context), decisionRoutes(context), recordPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context), sessionPages(context), auditorPages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));
   app.use('/app', pages);

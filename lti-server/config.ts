@@ -31,6 +31,8 @@ const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Invigil <invigil@localhost>'),
   HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(2).max(3600).default(30),
+  /** Days a policy profile's notice periods do not count (NCCER: national holidays), comma-separated YYYY-MM-DD. */
+  SESSION_HOLIDAYS: z.string().default('').refine((v) => v.split(',').map((d) => d.trim()).filter(Boolean).every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)), 'SESSION_HOLIDAYS: dates as YYYY-MM-DD, comma-separated.'),
   IDLE_FINALIZE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
   /** Host names Dynamic Registration may reach on internal addresses (an LMS on the campus network), comma-separated. */
   REGISTRATION_INTERNAL_HOSTS: z.string().default(''),
@@ -67,6 +69,8 @@ export type Config = {
   toolName: string;
   /** A running attempt silent this long is flagged: the extension sends a heartbeat every 5 s. */
   heartbeatTimeoutMs: number;
+  /** Dates (YYYY-MM-DD) a profile's notice periods skip, like weekends. */
+  sessionHolidays: string[];
   /** A running attempt with no upload and no heartbeat this long has its recording finalised anyway. */
   idleFinalizeMs: number;
   /** Dynamic Registration never fetches internal addresses, except on these hosts an admin named. */
@@ -155,6 +159,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     appSecret: e.APP_SECRET ?? generated!.appSecret,
     toolName: e.TOOL_NAME,
     heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    sessionHolidays: e.SESSION_HOLIDAYS.split(',').map((d) => d.trim()).filter(Boolean),
     idleFinalizeMs: e.IDLE_FINALIZE_MINUTES * 60_000,
     adminKey: e.ADMIN_KEY,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },

@@ -10,6 +10,7 @@ import type { StreamName } from './streams.ts';
 import type { RecordingRung } from './recording.ts';
 import type { TimelineSegment } from './timeline.ts';
 import type { AuditAction, FlagDecisionKind, OutcomeChoice } from './review.ts';
+import type { EnrollmentMode, ParticipantStatus, SessionAction } from './sessions.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -403,9 +404,86 @@ export const mailOutbox = pgTable('mail_outbox', {
   text: text('text').notNull(),
   /** Why it was sent, for the logs and tests ("explanation_requested", "outcome_decided"…). */
   kind: text('kind').notNull(),
+  /** Files sent with it (a session invitation's calendar entry), content as text. */
+  attachments: jsonb('attachments').$type<{ filename: string; contentType: string; content: string }[]>(),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [index('mail_outbox_unsent_idx').on(t.sentAt, t.nextAttemptAt)]);
+
+/** A proctored session (the proctor's guide): one quiz taken together under a proctor, entered with a code. */
+export const proctoredSessions = pgTable('proctored_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  quizId: uuid('quiz_id').notNull().references(() => quizzes.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** LTI user ids of the proctors (the creator first) and their names, as they launched. */
+  proctors: jsonb('proctors').$type<{ userId: string; name: string | null }[]>().notNull(),
+  /** The scheduled start; with a flexible start, when the window opens (the proctor starts it inside the window). */
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  flexibleStart: boolean('flexible_start').notNull().default(false),
+  windowEndsAt: timestamp('window_ends_at', { withTimezone: true }),
+  durationMinutes: integer('duration_minutes').notNull(),
+  /** Each student's time for the quiz; a participant's own limit wins. */
+  timeLimitMinutes: integer('time_limit_minutes'),
+  maxUsers: integer('max_users').notNull(),
+  /** How long after the start a student may still join (0: not after the start). */
+  lateEntryMinutes: integer('late_entry_minutes').notNull().default(0),
+  /** Case-sensitive; unique while kept, so a code names one session. */
+  enrollmentCode: text('enrollment_code').notNull(),
+  enrollmentMode: text('enrollment_mode').$type<EnrollmentMode>().notNull(),
+  /** The policy profile (models/session-profiles.ts) whose rules it must satisfy. */
+  profileKey: text('profile_key').notNull().default('none'),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  voidedAt: timestamp('voided_at', { withTimezone: true }),
+  voidReason: text('void_reason'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('proctored_sessions_code_idx').on(t.enrollmentCode), index('proctored_sessions_quiz_idx').on(t.quizId)]);
+
+/** A student in a session: invited (from a CSV or the roster), or joined with the code. */
+export const sessionParticipants = pgTable('session_participants', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => proctoredSessions.id, { onDelete: 'cascade' }),
+  /** The LTI user id, once known (a roster entry, a join); a CSV row may name only an LMS id or an email. */
+  userId: text('user_id'),
+  lmsUserId: text('lms_user_id'),
+  name: text('name'),
+  email: text('email'),
+  status: text('status').$type<ParticipantStatus>().notNull().default('invited'),
+  source: text('source').$type<'csv' | 'roster' | 'code'>().notNull(),
+  attemptId: uuid('attempt_id').references(() => attempts.id, { onDelete: 'set null' }),
+  timeLimitMinutes: integer('time_limit_minutes'),
+  invitedAt: timestamp('invited_at', { withTimezone: true }),
+  /** When the email invitation was queued (once per participant). */
+  invitationSentAt: timestamp('invitation_sent_at', { withTimezone: true }),
+  joinedAt: timestamp('joined_at', { withTimezone: true }),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('session_participants_user_idx').on(t.sessionId, t.userId), index('session_participants_attempt_idx').on(t.attemptId)]);
+
+/** An NCCER-style auditor: a read-only observer invited by an expiring link; the invitation's time is kept. */
+export const sessionAuditors = pgTable('session_auditors', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => proctoredSessions.id, { onDelete: 'cascade' }),
+  name: text('name'),
+  email: text('email').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  invitedAt: timestamp('invited_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  invitedBy: text('invited_by').notNull(),
+}, (t) => [index('session_auditors_session_idx').on(t.sessionId), uniqueIndex('session_auditors_token_idx').on(t.tokenHash)]);
+
+/** What happened in a session, in order: who did what (the session's record for its report and its auditor). */
+export const sessionLog = pgTable('session_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => proctoredSessions.id, { onDelete: 'cascade' }),
+  participantId: bigint('participant_id', { mode: 'number' }).references(() => sessionParticipants.id, { onDelete: 'set null' }),
+  actorId: text('actor_id').notNull(),
+  actorName: text('actor_name'),
+  action: text('action').$type<SessionAction>().notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('session_log_session_idx').on(t.sessionId)]);

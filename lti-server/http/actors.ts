@@ -16,7 +16,9 @@ export type AnonymousActor = { kind: 'anonymous' };
 export type InviteActor = { kind: 'invite'; inviteId: string };
 /** The install's administrator, with the admin key (the command line, through the running server). */
 export type AdminActor = { kind: 'admin' };
-export type Actor = LtiActor | ExtensionActor | AnonymousActor | InviteActor | AdminActor;
+/** A session's auditor (NCCER), by the expiring link they were emailed: read-only, one session. */
+export type AuditorActor = { kind: 'auditor'; auditorId: number; sessionId: string };
+export type Actor = LtiActor | ExtensionActor | AnonymousActor | InviteActor | AdminActor | AuditorActor;
 
 const lis = 'http://purl.imsglobal.org/vocab/lis/v2';
 

@@ -18,6 +18,7 @@ export function principalOf(actor: Actor, req: Request): string {
     case 'invite': return `invite:${actor.inviteId}`;
     case 'anonymous': return `ip:${req.ip ?? 'unknown'}`;
     case 'admin': return 'admin';
+    case 'auditor': return `auditor:${actor.auditorId}`;
   }
 }
 

@@ -5,7 +5,7 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { mailOutbox } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 
-export type OutgoingMail = { to: string; subject: string; text: string; kind: string };
+export type OutgoingMail = { to: string; subject: string; text: string; kind: string; attachments?: { filename: string; contentType: string; content: string }[] };
 
 /** Waits between tries: 30 s, 2 min, 10 min, then every hour. */
 const retryDelaysMs = [30_000, 120_000, 600_000, 3_600_000];
@@ -48,7 +48,7 @@ export async function drainOutbox(db: Database, transport: Transporter | undefin
   let failed = 0;
   for (const m of claimed) {
     try {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, attachments: m.attachments ?? undefined });
       await db.update(mailOutbox).set({ sentAt: new Date(), lastError: null }).where(eq(mailOutbox.id, m.id));
       sent++;
     } catch (error) {

@@ -23,6 +23,9 @@ import { loadQuiz } from '../quizzes/load.ts';
 import { findAttempt, loadAttempt } from './load.ts';
 import { createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
 import { extensionRemovedPage, takeQuizPage } from './views.ts';
+import { participantCompleted, participantStarted, studentIdentity, studentSessionState } from '../../sessions/session-entry.ts';
+import { codeEntryPage, lobbyPage } from '../sessions/views.ts';
+import { launchOf } from '../sessions/load.ts';
 
 export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
   const router = Router();
@@ -31,8 +34,16 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     .limit(limiter, { name: 'student-pages', max: 60, windowMs: 60_000 });
 
   student('get', '/quizzes/:quizId/take').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
-    .handle(({ res, record: quiz, session }) => {
+    .handle(async ({ res, actor, record: quiz, session }) => {
+      // A quiz with an open proctored session is entered through it: the code first, then the lobby.
+      const state = await studentSessionState(db, quiz, studentIdentity(actor, await launchOf(db, actor)));
+      const q = sessionQuery(session);
+      if (state.kind === 'code') return void res.type('html').send(codeEntryPage(quiz, { action: `/app/quizzes/${quiz.id}/session-entry?${q}`, csrf: session.csrfToken }));
+      if (state.kind === 'waiting') {
+        return void res.type('html').send(lobbyPage(quiz, state.session, { statusUrl: `/app/sessions/${state.session.id}/lobby-status?${q}`, takeUrl: `/app/quizzes/${quiz.id}/take?${q}` }));
+      }
       res.type('html').send(takeQuizPage(quiz, {
+        inSession: state.kind === 'started' ? state.session.name : undefined,
         createUrl: `/app/quizzes/${quiz.id}/attempts?${sessionQuery(session)}`, windowUrl: `/app/quizzes/${quiz.id}/take/window?${sessionQuery(session)}`,
         csrf: session.csrfToken, apiBase: `${config.publicUrl}/ext`, recordUrl: `/app/my-record?${sessionQuery(session)}`,
       }));
@@ -51,7 +62,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     .load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(async ({ res, actor, record: quiz }) => {
     // Attempts that started count; a start page opened and left does not.
-    const [launch] = await db.select({ token: launches.token }).from(launches).where(eq(launches.id, actor.launchId));
+    const [launch] = await db.select({ token: launches.token, email: launches.email }).from(launches).where(eq(launches.id, actor.launchId));
     const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown; canvas_user_id?: unknown } } | undefined)?.custom;
     const maxAttempts = attemptLimit(readQuizSettings(quiz.settings).maxAttempts, custom?.allowed_attempts);
     const [{ started }] = await db.select({ started: count() }).from(attempts)
@@ -59,6 +70,9 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     if (started >= maxAttempts) {
       throw new HttpError(409, 'attempts_used', `You have used all ${maxAttempts} proctored attempt${maxAttempts === 1 ? '' : 's'} this quiz allows. If you need another, ask your instructor.`);
     }
+    const sessionState = await studentSessionState(db, quiz, studentIdentity(actor, { email: launch?.email ?? null, token: launch?.token ?? {} }));
+    if (sessionState.kind === 'code') throw conflict('This quiz is taken in a proctored session: enter its enrollment code first.');
+    if (sessionState.kind === 'waiting') throw conflict('Your proctor has not started the session yet: wait in the lobby.');
     const start = tokens.newStartToken();
     const [attempt] = await db.insert(attempts).values({
       quizId: quiz.id,
@@ -70,6 +84,7 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
       startTokenHash: start.hash,
       startTokenExpiresAt: start.expiresAt,
     }).returning();
+    if (sessionState.kind === 'started') await participantStarted(db, sessionState.participant.id, attempt.id);
     res.status(201).json({ attemptId: attempt.id, startToken: start.token, expiresAt: start.expiresAt.getTime() });
   });
   return router;
@@ -133,6 +148,7 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections, lt
     const [finished] = await db.update(attempts).set({ status: 'finished', finishedAt: new Date() })
       .where(and(eq(attempts.id, attempt.id), ne(attempts.status, 'finished'))).returning();
     if (finished) {
+      await participantCompleted(db, attempt.id);
       await queue.finalizeAttempt(attempt.id);
       // The student's own quiz password goes with the attempt (never delaying the answer on a slow LMS).
       void closeGate(db, connections, finished, attempt.quiz).catch((error: unknown) => console.error('[invigil] closing the gate:', error));

@@ -7,7 +7,7 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 type Quiz = typeof quizzes.$inferSelect;
 
 /** The student's start page: find the extension, acknowledge the policy, then hand the extension a start token. */
-export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl: string; apiBase: string; csrf: string; recordUrl: string }) {
+export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl: string; apiBase: string; csrf: string; recordUrl: string; inSession?: string }) {
   const settings = readQuizSettings(quiz.settings);
   const lockdownRules = rulesFor(settings.lockdown);
   const rules = [
@@ -16,6 +16,7 @@ export function takeQuizPage(quiz: Quiz, options: { createUrl: string; windowUrl
     lockdownRules.length > 0 && 'the browser is locked to the quiz',
   ].filter(Boolean);
   return page(quiz.title, html`<h1>${quiz.title}</h1>
+${options.inSession ? html`<p class="notice ok" role="status" id="session-banner"><strong>In Session:</strong> ${options.inSession}. Your proctor has started the session; start the quiz when you are ready.</p>` : ''}
 <p>This quiz is proctored by Invigil: ${rules.join(', ')}.</p>
 <p><a href="${options.recordUrl}" id="my-record-link">My proctoring record</a>: your proctored attempts in this course, their flags and what your instructor decided.</p>
 ${lockdownRules.length ? html`<details><summary>What the lockdown does during this quiz</summary><ul class="rules">${lockdownRules.map((r) => html`<li>${lockdownRuleLabels[r]}</li>`)}</ul>

@@ -21,7 +21,7 @@ function quizTable(list: { quiz: Quiz; attempts: number; flagged: number }[], qu
   return html`<table id="course-quizzes"><caption class="muted">Each proctored quiz, with its attempts and flags.</caption>
 <thead><tr><th scope="col">Quiz</th><th scope="col">Proctored attempts</th><th scope="col">With flags</th><th scope="col"><span class="visually-hidden">Links</span></th></tr></thead>
 <tbody>${list.map(({ quiz, attempts, flagged }) => html`<tr data-quiz="${quiz.id}"><th scope="row">${quiz.title}</th><td>${String(attempts)}</td><td>${String(flagged)}</td>
-<td><a href="/app/quizzes/${quiz.id}/attempts?${query}">Attempts<span class="visually-hidden"> of ${quiz.title}</span></a> · <a href="/app/quizzes/${quiz.id}/settings?${query}">Settings<span class="visually-hidden"> of ${quiz.title}</span></a></td></tr>`)}</tbody></table>`;
+<td><a href="/app/quizzes/${quiz.id}/attempts?${query}">Attempts<span class="visually-hidden"> of ${quiz.title}</span></a> · <a href="/app/quizzes/${quiz.id}/settings?${query}">Settings<span class="visually-hidden"> of ${quiz.title}</span></a> · <a href="/app/quizzes/${quiz.id}/sessions?${query}">Sessions<span class="visually-hidden"> of ${quiz.title}</span></a></td></tr>`)}</tbody></table>`;
 }
 
 export function queuePage(options: { quizzes: Quiz[]; all: QueueRow[]; shown: QueueRow[]; filters: QueueFilters; query: string }) {

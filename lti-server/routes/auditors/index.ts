@@ -1,0 +1,48 @@
+// The auditor's read-only view of one session, by the link they were emailed: the session, who is in it and how
+// they stand, and its log. The link is a bearer secret (stored hashed) that expires; every visit is logged.
+import { Router, type Request } from 'express';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import { attempts, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
+import type { Database } from '../../database.ts';
+import type { AuditorActor } from '../../http/actors.ts';
+import { unauthorized } from '../../http/errors.ts';
+import { route } from '../../http/route.ts';
+import { hashSecret } from '../../http/tokens.ts';
+import { sessionPolicy } from '../../policies/session.ts';
+import { liveStatus } from '../../sessions/session-entry.ts';
+import type { RouteContext } from '../context.ts';
+import { loadSession } from '../sessions/load.ts';
+import { auditorPage } from './views.ts';
+
+const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
+
+function auditorLink(db: Database) {
+  return async (req: Request): Promise<{ actor: AuditorActor }> => {
+    const parsed = tokenParams.safeParse(req.params);
+    if (!parsed.success) throw unauthorized('This auditor link is not valid.');
+    const [auditor] = await db.select().from(sessionAuditors)
+      .where(and(eq(sessionAuditors.tokenHash, hashSecret(parsed.data.token)), gt(sessionAuditors.expiresAt, new Date())));
+    if (!auditor) throw unauthorized('This auditor link is not valid or has expired. Ask the proctor for a new invitation.');
+    req.params.sessionId = auditor.sessionId;
+    return { actor: { kind: 'auditor', auditorId: auditor.id, sessionId: auditor.sessionId } };
+  };
+}
+
+export function auditorPages({ db, limiter, config }: RouteContext) {
+  const router = Router();
+  route(router, 'get', '/audit/:token').authenticate(auditorLink(db)).limit(limiter, { name: 'auditor', max: 120, windowMs: 60_000 })
+    .load(loadSession(db), 'That session').authorize(sessionPolicy, 'observe')
+    .handle(async ({ res, actor, record }) => {
+      const [auditor] = await db.select().from(sessionAuditors).where(eq(sessionAuditors.id, actor.auditorId));
+      await db.insert(sessionLog).values({ sessionId: record.id, actorId: `auditor:${auditor.id}`, actorName: auditor.name ?? auditor.email, action: 'auditor_viewed' });
+      const rows = await db.select({ p: sessionParticipants, lastHeartbeatAt: attempts.lastHeartbeatAt }).from(sessionParticipants)
+        .leftJoin(attempts, eq(sessionParticipants.attemptId, attempts.id)).where(eq(sessionParticipants.sessionId, record.id)).orderBy(asc(sessionParticipants.id));
+      const now = new Date();
+      const log = await db.select().from(sessionLog).where(eq(sessionLog.sessionId, record.id)).orderBy(asc(sessionLog.id)).limit(2000);
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.type('html').send(auditorPage(record, auditor, rows.map(({ p, lastHeartbeatAt }) => ({ ...p, live: liveStatus(p, lastHeartbeatAt, now, config.heartbeatTimeoutMs) })), log));
+    });
+  return router;
+}

@@ -1,0 +1,153 @@
+import type { proctoredSessions, quizzes, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
+import { enrollmentModeLabels, enrollmentModes, participantStatusLabels, type ParticipantStatus } from '../../../models/sessions.ts';
+import { policyProfiles, type Refusal } from '../../../models/session-profiles.ts';
+import { html, jsonScript } from '../../pages/html.ts';
+import { page } from '../../pages/layout.ts';
+import type { RowReport } from '../../sessions/enrollment.ts';
+import { entryClosesAt, sessionEndsAt } from '../../sessions/session-entry.ts';
+import { utcToZoned } from '../../sessions/zoned-time.ts';
+import type { SessionFormInput } from './schema.ts';
+
+type Quiz = typeof quizzes.$inferSelect;
+type Session = typeof proctoredSessions.$inferSelect;
+type Participant = typeof sessionParticipants.$inferSelect;
+type Auditor = typeof sessionAuditors.$inferSelect;
+type LogEntry = typeof sessionLog.$inferSelect;
+
+const utc = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
+const problemList = (title: string, problems: string[]) => (problems.length
+  ? html`<div class="notice error" role="alert"><p>${title}</p><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : '');
+const zones = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'America/Toronto', 'Europe/London', 'Europe/Paris', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney', 'UTC'];
+
+export type FormValues = Partial<Record<keyof SessionFormInput, string>>;
+
+function sessionFormHtml(action: string, csrf: string, v: FormValues) {
+  const sel = (a: string | undefined, b: string) => (a === b ? html` selected` : '');
+  return html`<form method="post" action="${action}" aria-labelledby="new-session-heading">
+<h2 id="new-session-heading">New session</h2>
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="s-name">Session name</label><input id="s-name" name="name" required maxlength="200" value="${v.name ?? ''}">
+<label for="s-start">Start (date and time)</label><input id="s-start" name="startsAt" type="datetime-local" required value="${v.startsAt ?? ''}">
+<label for="s-zone">Time zone</label><select id="s-zone" name="timeZone">${zones.map((z) => html`<option${sel(v.timeZone ?? 'America/New_York', z)}>${z}</option>`)}</select>
+<label for="s-duration">Duration (minutes)</label><input id="s-duration" name="durationMinutes" type="number" min="5" max="720" required value="${v.durationMinutes ?? '90'}">
+<label class="check"><input type="checkbox" id="s-flexible" name="flexibleStart" value="on"${v.flexibleStart ? html` checked` : ''} aria-describedby="s-flexible-help"> Flexible start: I start the session myself, within a window that opens at the start above</label>
+<p id="s-flexible-help" class="muted">Without it, the session starts at the time above.</p>
+<label for="s-window">Start window (minutes, for a flexible start)</label><input id="s-window" name="windowMinutes" type="number" min="5" value="${v.windowMinutes ?? ''}">
+<label for="s-max">Maximum users</label><input id="s-max" name="maxUsers" type="number" min="1" max="1000" required value="${v.maxUsers ?? '15'}">
+<label for="s-late">Late entry (minutes after the start a student may still join; 0 for none)</label><input id="s-late" name="lateEntryMinutes" type="number" min="0" max="720" required value="${v.lateEntryMinutes ?? '10'}">
+<label for="s-limit">Time limit per student (minutes; empty: the quiz's own)</label><input id="s-limit" name="timeLimitMinutes" type="number" min="1" max="720" value="${v.timeLimitMinutes ?? ''}">
+<label for="s-code">Enrollment code (empty: one is made for you)</label><input id="s-code" name="enrollmentCode" maxlength="8" autocomplete="off" aria-describedby="s-code-help" value="${v.enrollmentCode ?? ''}">
+<p id="s-code-help" class="muted">6 to 8 letters and digits; upper and lower case differ. The code expires when the session ends.</p>
+<fieldset><legend>Enrollment</legend>${enrollmentModes.map((m) => html`<label class="check"><input type="radio" name="enrollmentMode" value="${m}"${(v.enrollmentMode ?? 'hybrid') === m ? html` checked` : ''}> ${enrollmentModeLabels[m]}</label>`)}</fieldset>
+<label for="s-profile">Policy profile</label><select id="s-profile" name="profileKey">${Object.values(policyProfiles).map((p) => html`<option value="${p.key}"${sel(v.profileKey ?? 'none', p.key)}>${p.name}</option>`)}</select>
+<button type="submit">Create the session</button></form>`;
+}
+
+export function sessionsPage(quiz: Quiz, list: { session: Session; seated: number; invited: number }[], options: { csrf: string; query: string; values?: FormValues; problems?: string[] }) {
+  const q = options.query;
+  return page(`Sessions · ${quiz.title}`, html`<p><a href="/app/course?${q}">← Review queue</a></p>
+<h1>Proctored sessions of ${quiz.title}</h1>
+<p>A session is the quiz taken together under a proctor: students enter its code, wait in the lobby, and start when the proctor starts the session. While a session of this quiz is open, the quiz can only be started through one.</p>
+${problemList('The session was not created:', options.problems ?? [])}
+${list.length ? html`<table id="sessions"><caption class="muted">Sessions, latest first</caption>
+<thead><tr><th scope="col">Session</th><th scope="col">Starts</th><th scope="col">Code</th><th scope="col">Joined / places</th><th scope="col">Invited</th><th scope="col">State</th></tr></thead>
+<tbody>${list.map(({ session: s, seated, invited }) => html`<tr data-session="${s.id}"><th scope="row"><a href="/app/sessions/${s.id}?${q}">${s.name}</a></th>
+<td>${utc(s.startsAt)}</td><td><code>${s.enrollmentCode}</code></td><td>${String(seated)} / ${String(s.maxUsers)}</td><td>${String(invited)}</td><td>${sessionState(s)}</td></tr>`)}</tbody></table>`
+    : html`<p id="no-sessions">No session yet.</p>`}
+${sessionFormHtml(`/app/quizzes/${quiz.id}/sessions?${q}`, options.csrf, options.values ?? {})}`);
+}
+
+export function sessionState(s: Session) {
+  if (s.voidedAt) return `Void: ${s.voidReason ?? ''}`;
+  if (s.endedAt) return `Ended ${utc(s.endedAt)}`;
+  if (s.startedAt) return `Started ${utc(s.startedAt)}`;
+  return 'Scheduled';
+}
+
+export type ParticipantRow = Participant & { live: ParticipantStatus };
+
+export function sessionPage(options: {
+  quiz: Quiz; session: Session; participants: ParticipantRow[]; auditors: Auditor[]; log: LogEntry[]; csrf: string; query: string;
+  report?: RowReport[]; refusals?: Refusal[]; notice?: string; auditorLink?: string;
+}) {
+  const { session: s, quiz, query: q, csrf } = options;
+  const profile = policyProfiles[s.profileKey];
+  const zone = profile?.window?.timeZone ?? 'UTC';
+  const closes = entryClosesAt(s);
+  const counts = new Map<ParticipantStatus, number>();
+  for (const p of options.participants) counts.set(p.live, (counts.get(p.live) ?? 0) + 1);
+  const post = (path: string, label: string, id: string) => html`<form method="post" action="/app/sessions/${s.id}/${path}?${q}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" id="${id}">${label}</button></form>`;
+  return page(`${s.name} · ${quiz.title}`, html`<p><a href="/app/quizzes/${quiz.id}/sessions?${q}">← Sessions of ${quiz.title}</a></p>
+<h1>${s.name}</h1>
+${options.notice ? html`<p class="notice ok" role="status" id="session-notice">${options.notice}</p>` : ''}
+${problemList('Refused:', (options.refusals ?? []).map((r) => r.message))}
+<dl class="facts">
+<dt>Enrollment code</dt><dd><code id="enrollment-code" class="code">${s.enrollmentCode}</code> <span class="muted">(case-sensitive; expires at ${utc(sessionEndsAt(s))})</span></dd>
+<dt>State</dt><dd id="session-state">${sessionState(s)}</dd>
+<dt>Start</dt><dd>${utc(s.startsAt)}${zone !== 'UTC' ? ` (${utcToZoned(s.startsAt, zone).replace('T', ' ')} ${zone})` : ''}${s.flexibleStart ? ` — flexible: the proctor starts it${s.windowEndsAt ? ` by ${utc(s.windowEndsAt)}` : ''}` : ''}</dd>
+<dt>Duration</dt><dd>${String(s.durationMinutes)} minutes${s.timeLimitMinutes ? `, ${s.timeLimitMinutes} minutes per student` : ''}</dd>
+<dt>Places</dt><dd>${String(s.maxUsers)}</dd>
+<dt>Late entry</dt><dd>${s.lateEntryMinutes ? `${s.lateEntryMinutes} minutes after the start${closes ? ` (until ${utc(closes)})` : ''}` : 'none'}</dd>
+<dt>Enrollment</dt><dd>${enrollmentModeLabels[s.enrollmentMode]}</dd>
+<dt>Policy profile</dt><dd>${profile?.name ?? s.profileKey}</dd>
+<dt>Proctors</dt><dd>${s.proctors.map((p) => p.name ?? p.userId).join(', ')}</dd>
+</dl>
+<div class="actions">${!s.startedAt && !s.endedAt ? post('start', 'Start the session', 'start-session') : ''}${!s.endedAt ? post('end', 'End the session', 'end-session') : ''}</div>
+<h2>Participants</h2>
+<p id="participant-counts">${[...counts].map(([status, n]) => `${participantStatusLabels[status]}: ${n}`).join(' · ') || 'Nobody yet.'}</p>
+${options.participants.length ? html`<table id="participants"><caption class="muted">Everyone invited or joined</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">LMS user id</th><th scope="col">Status</th><th scope="col">Joined</th><th scope="col">Added by</th></tr></thead>
+<tbody>${options.participants.map((p) => html`<tr data-participant="${String(p.id)}" data-status="${p.live}"><th scope="row">${p.name ?? p.userId ?? ''}</th><td>${p.email ?? ''}</td><td>${p.lmsUserId ?? p.userId ?? ''}</td>
+<td class="status">${participantStatusLabels[p.live]}</td><td>${utc(p.joinedAt)}</td><td>${{ csv: 'CSV import', roster: 'Course roster', code: 'Joined with the code' }[p.source]}</td></tr>`)}</tbody></table>` : ''}
+${options.report ? importReport(options.report) : ''}
+<form method="post" action="/app/sessions/${s.id}/participants?${q}" aria-labelledby="import-heading">
+<h3 id="import-heading">Import students (CSV)</h3>
+<input type="hidden" name="_csrf" value="${csrf}">
+<p class="muted">Columns: name, email, LMS user id (a header row is fine). <a href="/app/sessions/${s.id}/participants-template.csv?${q}">Download the template</a>.</p>
+<label for="csv-file">Choose a file, or paste its text below</label><input type="file" id="csv-file" accept=".csv,text/csv">
+<label for="csv">CSV</label><textarea id="csv" name="csv" rows="6"></textarea>
+<button type="submit">Import</button></form>
+${s.enrollmentMode !== 'manual' ? html`<div class="actions">${post('roster', "Invite the course's students (Names and Roles)", 'invite-roster')}</div>` : ''}
+<div class="actions">${post('invitations', 'Email the invitations (code, time, link and a calendar entry)', 'send-invitations')}</div>
+<h2>Auditor</h2>
+${options.auditorLink ? html`<p class="notice ok" role="status">Invitation sent. Its link, for your records: <code id="auditor-link">${options.auditorLink}</code></p>` : ''}
+${options.auditors.length ? html`<ul id="auditors">${options.auditors.map((a) => html`<li>${a.name || a.email} &lt;${a.email}&gt;, invited ${utc(a.invitedAt)}; the link expires ${utc(a.expiresAt)}</li>`)}</ul>` : html`<p>No auditor invited.</p>`}
+<form method="post" action="/app/sessions/${s.id}/auditors?${q}" aria-labelledby="auditor-heading">
+<h3 id="auditor-heading">Invite an auditor</h3>
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="a-name">Name</label><input id="a-name" name="name" maxlength="200">
+<label for="a-email">Email</label><input id="a-email" name="email" type="email" required>
+<button type="submit">Invite</button></form>
+<h2>Session log</h2>
+${options.log.length ? html`<ol id="session-log">${options.log.map((e) => html`<li>${utc(e.at)}: ${e.actorName ?? e.actorId} — ${e.action.replace(/_/g, ' ')}${Object.keys(e.details).length ? ` (${JSON.stringify(e.details)})` : ''}</li>`)}</ol>` : html`<p>Nothing yet.</p>`}`,
+  { module: 'session-admin' });
+}
+
+function importReport(report: RowReport[]) {
+  const added = report.filter((r) => r.result === 'added').length;
+  return html`<section aria-labelledby="report-heading" id="import-report"><h3 id="report-heading">Import: ${String(added)} added, ${String(report.length - added)} refused</h3>
+<table><thead><tr><th scope="col">Row</th><th scope="col">Name</th><th scope="col">Result</th><th scope="col">Why</th></tr></thead>
+<tbody>${report.map((r) => html`<tr data-line="${String(r.line)}" data-result="${r.result}"><td>${String(r.line)}</td><td>${r.name}</td><td>${r.result === 'added' ? 'Added' : 'Refused'}</td><td>${r.reason ?? ''}</td></tr>`)}</tbody></table></section>`;
+}
+
+/** The student's first step in a session quiz: the code. */
+export function codeEntryPage(quiz: Quiz, options: { action: string; csrf: string; error?: string; code?: string }) {
+  return page(quiz.title, html`<h1>${quiz.title}</h1>
+<p>This quiz is taken in a proctored session. Enter the enrollment code your proctor gave you.</p>
+${options.error ? html`<p class="notice error" role="alert" id="code-error">${options.error}</p>` : ''}
+<form method="post" action="${options.action}">
+<input type="hidden" name="_csrf" value="${options.csrf}">
+<label for="code">Enrollment code</label>
+<input id="code" name="code" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="20" required aria-describedby="code-help"${options.error ? html` aria-invalid="true"` : ''} value="${options.code ?? ''}">
+<p id="code-help" class="muted">6 to 8 letters and digits; upper and lower case differ.</p>
+<button type="submit">Join the session</button></form>`);
+}
+
+/** The lobby: waiting for the proctor; the page moves on by itself when the session starts. */
+export function lobbyPage(quiz: Quiz, session: Session, options: { statusUrl: string; takeUrl: string }) {
+  return page(`Lobby · ${quiz.title}`, html`<h1>${quiz.title}</h1>
+<p class="badge" id="participant-status">Waiting</p>
+<p id="lobby-status" class="notice" role="status" aria-live="polite">Waiting for your proctor to start the session.</p>
+<p>${session.name}: scheduled for ${utc(session.startsAt)}. Keep this page open; it continues by itself when the session starts.</p>`,
+  { data: jsonScript('invigil-lobby', options), module: 'lobby' });
+}
