@@ -1,0 +1,59 @@
+// A proctored session's pages in Chromium, as people use them: the proctor schedules one through the form and sees its
+// code; the student types the code, waits in the lobby, and the lobby moves on by itself to the quiz's start page
+// ("In Session") when the proctor starts the session. Every page axe clean.
+import { describe, expect } from 'vitest';
+import { utcToZoned } from '../../lti-server/sessions/zoned-time.ts';
+import { accessibilityViolations } from '../support/accessibility.ts';
+import { lmsTest } from '../support/fixtures.ts';
+
+const test = lmsTest();
+
+describe('a session in the browser', () => {
+  test('schedule, enter the code, wait in the lobby, move on when the proctor starts; axe clean', { timeout: 180_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId }, chromium }) => {
+    const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
+    const proctor = await chromium.browser.createBrowserContext();
+    const teacher = await proctor.newPage();
+    await teacher.goto(platform.launchUrl({ user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId }));
+    await teacher.waitForFunction(() => new URL(location.href).searchParams.has('c'), { polling: 200 });
+    const scope = new URL(teacher.url()).searchParams.get('c')!;
+    await teacher.goto(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${scope}`);
+    expect(await accessibilityViolations(teacher)).toEqual([]);
+    await teacher.type('#s-name', 'Evening session');
+    // The start, typed as the browser's date-time field takes it, in the proctor's time zone.
+    await teacher.$eval('#s-start', (input, value) => { (input as HTMLInputElement).value = value; }, utcToZoned(new Date(Date.now() + 3_600_000), 'UTC'));
+    await teacher.select('#s-zone', 'UTC');
+    await Promise.all([teacher.waitForNavigation(), teacher.click('button[type="submit"]')]);
+    const code = await teacher.$eval('#enrollment-code', (c) => c.textContent);
+    expect(code).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(await accessibilityViolations(teacher)).toEqual([]);
+
+    const learner = await chromium.browser.createBrowserContext();
+    const student = await learner.newPage();
+    await student.goto(platform.launchUrl({ user: 'student-lobby', name: 'Lou Lobby', role: 'learner', resource: resourceLinkId }));
+    await student.waitForSelector('#code');
+    expect(await accessibilityViolations(student)).toEqual([]);
+    await student.type('#code', code.toLowerCase() === code ? code.toUpperCase() : code.toLowerCase());
+    await Promise.all([student.waitForNavigation(), student.click('button[type="submit"]')]);
+    expect(await student.$eval('#code-error', (e) => e.textContent)).toContain('does not open a session of this quiz');
+    expect(await student.$eval('#code', (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    expect(await accessibilityViolations(student)).toEqual([]);
+    await student.$eval('#code', (e) => { (e as HTMLInputElement).value = ''; });
+    await student.type('#code', code);
+    await Promise.all([student.waitForNavigation(), student.click('button[type="submit"]')]);
+    await student.waitForSelector('#lobby-status');
+    expect(await student.$eval('#lobby-status', (e) => e.textContent)).toBe('Waiting for your proctor to start the session.');
+    expect(await accessibilityViolations(student)).toEqual([]);
+
+    await teacher.reload();
+    expect(await teacher.$eval('#participants', (t) => t.textContent)).toContain('Lou Lobby');
+    await Promise.all([teacher.waitForNavigation(), teacher.click('#start-session')]);
+    expect(await teacher.$eval('#session-state', (e) => e.textContent)).toMatch(/^Started /);
+
+    // The lobby notices by itself and opens the start page.
+    await student.waitForSelector('#session-banner', { timeout: 30_000 });
+    expect(await student.$eval('#session-banner', (e) => e.textContent)).toContain('In Session: Evening session');
+    expect(await student.$('#start')).not.toBeNull();
+    await learner.close();
+    await proctor.close();
+  });
+});
