@@ -3,7 +3,7 @@
 // proctor starts, In Session → Disconnected → In Session → Complete, the emailed invitation with its calendar entry,
 // and the auditor's expiring read-only link.
 import { and, eq } from 'drizzle-orm';
-import { describe, expect } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { attempts, proctoredSessions, sessionAuditors, sessionParticipants } from '../../models/schema.ts';
@@ -64,6 +64,7 @@ const smtp = new SMTPServer({
   },
 });
 await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
 const state = { sessionId: '', code: '' };
 
