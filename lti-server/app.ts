@@ -37,11 +37,12 @@ import { reviewPages } from './routes/reviews/index.ts';
 import { decisionRoutes } from './routes/decisions/index.ts';
 import { recordPages } from './routes/records/index.ts';
 import type { Bucket } from './storage/bucket.ts';
+import type { SessionFeed } from './live/session-feed.ts';
 
 /** The extension API's largest body: a batch of events or flags. Chunks never pass through the server. */
 export const extensionBodyLimit = '64kb';
 
-export async function createApp(deps: { config: Config; db: Database; bucket: Bucket; queue: Queue }): Promise<Express> {
+export async function createApp(deps: { config: Config; db: Database; bucket: Bucket; queue: Queue; feed: SessionFeed }): Promise<Express> {
   const tokens = createTokenService(deps.config.appSecret);
   const ancestors = frameAncestors({ db: deps.db, configured: deps.config.frameAncestors });
   await ancestors.refresh();

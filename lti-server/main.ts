@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseUnavailableError, openDatabase } from './database.ts';
 import { createApp } from './app.ts';
 import { watchRunningAttempts } from './jobs/running-attempts-watch.ts';
+import { liveDashboards } from './live/live-dashboards.ts';
 import { startQueue } from './jobs/queue.ts';
 import { canvasConnectionStore } from './gate/canvas-connections.ts';
 import { ltiUrls } from './lti/provider.ts';
@@ -45,7 +46,9 @@ export async function startInvigil(config: Config) {
   const bucket = createBucket(config.s3, embeddedS3?.endpoint ?? config.s3.endpoint);
   const storageCheck = ensureBucketSoon(bucket);
   const queue = await startQueue({ db: database.db, bucket, queueOptions: database.queueOptions, canvas: canvasConnectionStore(database.db, config.ltiKey), mail: config.mail });
-  const app = await createApp({ config, db: database.db, bucket, queue });
+  const feed = liveDashboards(database.db, database.listen, config.heartbeatTimeoutMs);
+  await feed.start();
+  const app = await createApp({ config, db: database.db, bucket, queue, feed });
   const attemptWatch = watchRunningAttempts(database.db, queue, { heartbeatTimeoutMs: config.heartbeatTimeoutMs, idleFinalizeMs: config.idleFinalizeMs });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -73,6 +76,7 @@ export async function startInvigil(config: Config) {
       withdrawServer(config.dataDir);
       await step(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
       await step(() => attemptWatch.stop());
+      await step(() => feed.stop());
       storageCheck.stop();
       await step(() => queue.stop());
       await step(() => bucket.destroy());

@@ -11,7 +11,7 @@ export const assetsDir = path.join(here, '..', 'public', 'assets');
 const manifestFile = path.join(assetsDir, 'manifest.json');
 /** Each page's module, by the name pages ask for. */
 export const clientEntries = {
-  'take-quiz': 'take-quiz.ts', review: 'review.ts', 'deep-link-return': 'deep-link-return.ts', 'registration-done': 'registration-done.ts', 'platform-storage': 'platform-storage.ts', lobby: 'lobby.ts', 'session-admin': 'session-admin.ts', styles: 'styles.css',
+  'take-quiz': 'take-quiz.ts', review: 'review.ts', 'deep-link-return': 'deep-link-return.ts', 'registration-done': 'registration-done.ts', 'platform-storage': 'platform-storage.ts', lobby: 'lobby.ts', 'session-admin': 'session-admin.ts', 'live-dashboard': 'live-dashboard.ts', styles: 'styles.css',
 } as const;
 export type ClientEntry = keyof typeof clientEntries;
 export type AssetManifest = Record<ClientEntry, string>;

@@ -5,6 +5,7 @@ import type { FlagExplanation } from '../../models/contracts.ts';
 import { attemptEvents, attempts, flags } from '../../models/schema.ts';
 import type { Database } from '../database.ts';
 import { flagKinds } from '../../models/flags.ts';
+import { publishAttempt } from '../live/session-feed.ts';
 
 const serverModel = 'invigil-server tamper evidence';
 
@@ -28,14 +29,16 @@ export async function flagSilentAttempts(db: Database, timeoutMs: number, now = 
     const since = attempt.lastHeartbeatAt ?? attempt.startedAt!;
     const summary = `No heartbeat from the extension for ${seconds(now.getTime() - since.getTime())} while the attempt was open: `
       + 'the extension was disabled or removed, the browser was closed or crashed, or the computer lost its connection.';
-    await db.insert(flags).values({
+    const [row] = await db.insert(flags).values({
       attemptId: attempt.id, source: 'server', clientFlagId: `heartbeat-lost-${since.getTime()}`, type: 'heartbeat_lost', severity: flagKinds.heartbeat_lost.severity,
       startedAt: since, endedAt: now, explanation: explanation(summary, { timeoutSeconds: timeoutMs / 1000 }),
     }).onConflictDoUpdate({
       target: [flags.attemptId, flags.source, flags.clientFlagId],
       set: { endedAt: now, explanation: explanation(summary, { timeoutSeconds: timeoutMs / 1000 }) },
       setWhere: sql`${flags.endedAt} < ${now}`,
-    });
+    }).returning({ id: flags.id, inserted: sql<boolean>`(xmax = 0)` });
+    // The silence just began: a live session's proctor sees the student Disconnected, with the alert.
+    if (row?.inserted) await publishAttempt(db, attempt.id, row.id);
   }
   return silent.length;
 }
@@ -45,6 +48,7 @@ export async function heartbeatsResumed(db: Database, attemptId: string, silentS
   const clientFlagId = `heartbeat-lost-${silentSince.getTime()}`;
   const [flag] = await db.update(flags).set({ endedAt: now }).where(and(eq(flags.attemptId, attemptId), eq(flags.source, 'server'), eq(flags.clientFlagId, clientFlagId))).returning({ id: flags.id });
   if (!flag) return;
+  await publishAttempt(db, attemptId);
   await db.insert(attemptEvents).values({
     attemptId, source: 'server', clientEventId: `heartbeat-resumed-${now.getTime()}`, type: 'heartbeat_resumed', occurredAt: now,
     details: { summary: `The extension's heartbeats came back after ${seconds(now.getTime() - silentSince.getTime())} of silence.` },

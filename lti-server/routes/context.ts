@@ -7,6 +7,7 @@ import type { TokenService } from '../http/tokens.ts';
 import type { Provider } from 'ltijs';
 import type { RateLimiter } from '../http/rate-limit.ts';
 import type { LmsConnectionStore } from '../gate/lms-connections.ts';
+import type { SessionFeed } from '../live/session-feed.ts';
 
 export type RouteContext = {
   config: Config;
@@ -18,4 +19,6 @@ export type RouteContext = {
   limiter: RateLimiter;
   /** The LMS web services admins connected (the gate's per-student passwords, the unproctored attempts). */
   connections: LmsConnectionStore;
+  /** The live dashboards this instance serves, fed by every instance's notes. */
+  feed: SessionFeed;
 };

@@ -9,6 +9,7 @@ import type { Database } from '../database.ts';
 import type { LtiActor } from '../http/actors.ts';
 import { HttpError } from '../http/errors.ts';
 import { findParticipant } from './enrollment.ts';
+import { publishLive } from '../live/session-feed.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
 type Session = typeof proctoredSessions.$inferSelect;
@@ -83,7 +84,10 @@ export async function joinWithCode(db: Database, quiz: Quiz, student: StudentIde
     const [participant] = existing
       ? await tx.update(sessionParticipants).set({ ...identity, ...(seated ? {} : { status: 'waiting' as const, joinedAt: now }) }).where(eq(sessionParticipants.id, existing.id)).returning()
       : await tx.insert(sessionParticipants).values({ sessionId: session.id, ...identity, status: 'waiting', source: 'code', joinedAt: now }).returning();
-    if (!seated) await tx.insert(sessionLog).values({ sessionId: session.id, participantId: participant.id, actorId: student.userId, actorName: student.name, action: 'joined' });
+    if (!seated) {
+      await tx.insert(sessionLog).values({ sessionId: session.id, participantId: participant.id, actorId: student.userId, actorName: student.name, action: 'joined' });
+      await publishLive(tx, { kind: 'participant', sessionId: session.id, participantId: participant.id });
+    }
     return { session, participant };
   });
 }
@@ -102,14 +106,16 @@ export async function studentSessionState(db: Database, quiz: Quiz, student: Stu
 }
 
 /** The attempt starts: its participant is In Session with it. */
-export async function participantStarted(db: Pick<Database, 'update'>, participantId: number, attemptId: string, now = new Date()) {
-  await db.update(sessionParticipants).set({ status: 'in_session', attemptId, startedAt: now }).where(eq(sessionParticipants.id, participantId));
+export async function participantStarted(db: Pick<Database, 'update' | 'execute'>, participantId: number, attemptId: string, now = new Date()) {
+  const [row] = await db.update(sessionParticipants).set({ status: 'in_session', attemptId, startedAt: now }).where(eq(sessionParticipants.id, participantId)).returning();
+  if (row) await publishLive(db, { kind: 'participant', sessionId: row.sessionId, participantId: row.id });
 }
 
 /** The attempt ended (finished, or ended by the proctor): its participant is Complete. */
-export async function participantCompleted(db: Pick<Database, 'update'>, attemptId: string, now = new Date()) {
-  await db.update(sessionParticipants).set({ status: 'complete', completedAt: now })
-    .where(and(eq(sessionParticipants.attemptId, attemptId), inArray(sessionParticipants.status, ['in_session', 'disconnected'])));
+export async function participantCompleted(db: Pick<Database, 'update' | 'execute'>, attemptId: string, now = new Date()) {
+  const done = await db.update(sessionParticipants).set({ status: 'complete', completedAt: now })
+    .where(and(eq(sessionParticipants.attemptId, attemptId), inArray(sessionParticipants.status, ['in_session', 'disconnected']))).returning();
+  for (const row of done) await publishLive(db, { kind: 'participant', sessionId: row.sessionId, participantId: row.id });
 }
 
 /** The identities of a launch, from its stored row. */

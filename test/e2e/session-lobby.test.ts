@@ -1,6 +1,7 @@
 // A proctored session's pages in Chromium, as people use them: the proctor schedules one through the form and sees its
 // code; the student types the code, waits in the lobby, and the lobby moves on by itself to the quiz's start page
-// ("In Session") when the proctor starts the session. Every page axe clean.
+// ("In Session") when the proctor starts the session, while the live dashboard shows the student arrive and the
+// session start without a reload. Every page axe clean.
 import { describe, expect } from 'vitest';
 import { utcToZoned } from '../../lti-server/sessions/zoned-time.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
@@ -27,6 +28,14 @@ describe('a session in the browser', () => {
     expect(code).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(await accessibilityViolations(teacher)).toEqual([]);
 
+    // The live dashboard, open before anyone joins.
+    const sessionUrl = teacher.url();
+    const dashboard = await proctor.newPage();
+    await dashboard.goto(await teacher.$eval('#dashboard-link', (a) => (a as HTMLAnchorElement).href));
+    await dashboard.waitForFunction(() => document.getElementById('connection')?.textContent?.startsWith('Live'), { timeout: 30_000, polling: 200 });
+    expect(await accessibilityViolations(dashboard)).toEqual([]);
+    await teacher.bringToFront();
+
     const learner = await chromium.browser.createBrowserContext();
     const student = await learner.newPage();
     await student.goto(platform.launchUrl({ user: 'student-lobby', name: 'Lou Lobby', role: 'learner', resource: resourceLinkId }));
@@ -44,7 +53,11 @@ describe('a session in the browser', () => {
     expect(await student.$eval('#lobby-status', (e) => e.textContent)).toBe('Waiting for your proctor to start the session.');
     expect(await accessibilityViolations(student)).toEqual([]);
 
-    await teacher.reload();
+    // The dashboard shows the student in the lobby without a reload.
+    await dashboard.waitForFunction(() => [...document.querySelectorAll('#live-participants tr[data-status="waiting"]')].some((r) => r.textContent?.includes('Lou Lobby')), { timeout: 30_000, polling: 200 });
+    // Clicks go to the tab in front (a tab behind paints no frames).
+    await teacher.bringToFront();
+    await teacher.goto(sessionUrl);
     expect(await teacher.$eval('#participants', (t) => t.textContent)).toContain('Lou Lobby');
     await Promise.all([teacher.waitForNavigation(), teacher.click('#start-session')]);
     expect(await teacher.$eval('#session-state', (e) => e.textContent)).toMatch(/^Started /);
@@ -53,6 +66,12 @@ describe('a session in the browser', () => {
     await student.waitForSelector('#session-banner', { timeout: 30_000 });
     expect(await student.$eval('#session-banner', (e) => e.textContent)).toContain('In Session: Evening session');
     expect(await student.$('#start')).not.toBeNull();
+    await dashboard.waitForFunction(() => document.getElementById('session-state')?.textContent?.startsWith('Started'), { timeout: 30_000, polling: 200 });
+    // The sound switch is a toggle button a screen reader hears as pressed or not.
+    await dashboard.bringToFront();
+    await dashboard.click('#sound');
+    expect(await dashboard.$eval('#sound', (b) => b.getAttribute('aria-pressed'))).toBe('true');
+    expect(await accessibilityViolations(dashboard)).toEqual([]);
     await learner.close();
     await proctor.close();
   });

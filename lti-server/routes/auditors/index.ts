@@ -14,6 +14,9 @@ import { liveStatus } from '../../sessions/session-entry.ts';
 import type { RouteContext } from '../context.ts';
 import { loadSession } from '../sessions/load.ts';
 import { auditorPage } from './views.ts';
+import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
+import { openEventStream } from '../../live/event-stream.ts';
+import { dashboardPage } from '../sessions/views.ts';
 
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
 
@@ -29,11 +32,12 @@ function auditorLink(db: Database) {
   };
 }
 
-export function auditorPages({ db, limiter, config }: RouteContext) {
+export function auditorPages({ db, limiter, config, feed }: RouteContext) {
   const router = Router();
-  route(router, 'get', '/audit/:token').authenticate(auditorLink(db)).limit(limiter, { name: 'auditor', max: 120, windowMs: 60_000 })
-    .load(loadSession(db), 'That session').authorize(sessionPolicy, 'observe')
-    .handle(async ({ res, actor, record }) => {
+  const auditor = (path: string) => route(router, 'get', path).authenticate(auditorLink(db)).limit(limiter, { name: 'auditor', max: 120, windowMs: 60_000 })
+    .load(loadSession(db), 'That session').authorize(sessionPolicy, 'observe');
+
+  auditor('/audit/:token').handle(async ({ req, res, actor, record }) => {
       const [auditor] = await db.select().from(sessionAuditors).where(eq(sessionAuditors.id, actor.auditorId));
       await db.insert(sessionLog).values({ sessionId: record.id, actorId: `auditor:${auditor.id}`, actorName: auditor.name ?? auditor.email, action: 'auditor_viewed' });
       const rows = await db.select({ p: sessionParticipants, lastHeartbeatAt: attempts.lastHeartbeatAt }).from(sessionParticipants)
@@ -42,7 +46,16 @@ export function auditorPages({ db, limiter, config }: RouteContext) {
       const log = await db.select().from(sessionLog).where(eq(sessionLog.sessionId, record.id)).orderBy(asc(sessionLog.id)).limit(2000);
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');
-      res.type('html').send(auditorPage(record, auditor, rows.map(({ p, lastHeartbeatAt }) => ({ ...p, live: liveStatus(p, lastHeartbeatAt, now, config.heartbeatTimeoutMs) })), log));
+      res.type('html').send(auditorPage(record, auditor, rows.map(({ p, lastHeartbeatAt }) => ({ ...p, live: liveStatus(p, lastHeartbeatAt, now, config.heartbeatTimeoutMs) })), log, String(req.params.token)));
     });
+  auditor('/audit/:token/dashboard').handle(async ({ req, res, record }) => {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const rows = await dashboardRows(db, record, record.quiz, config.heartbeatTimeoutMs);
+    res.type('html').send(dashboardPage(record, record.quiz, rows, { streamUrl: `/app/audit/${String(req.params.token)}/live`, backUrl: `/app/audit/${String(req.params.token)}`, readOnly: true }));
+  });
+
+  auditor('/audit/:token/live').handle(async ({ req, res, record }) => {
+    openEventStream(req, res, feed, record.id, await liveState(db, record, config.heartbeatTimeoutMs));
+  });
   return router;
 }

@@ -8,11 +8,12 @@ import { sessionState, type ParticipantRow } from '../sessions/views.ts';
 
 const utc = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
-export function auditorPage(session: LoadedSession, auditor: typeof sessionAuditors.$inferSelect, participants: ParticipantRow[], log: (typeof sessionLog.$inferSelect)[]) {
+export function auditorPage(session: LoadedSession, auditor: typeof sessionAuditors.$inferSelect, participants: ParticipantRow[], log: (typeof sessionLog.$inferSelect)[], token: string) {
   return page(`Audit · ${session.name}`, html`<h1>Audit: ${session.name}</h1>
 <p>${session.quiz.title}. You are observing as ${auditor.name || auditor.email} (invited ${utc(auditor.invitedAt)}); this view is read-only and its link expires ${utc(auditor.expiresAt)}.</p>
 <dl class="facts"><dt>State</dt><dd id="session-state">${sessionState(session)}</dd><dt>Start</dt><dd>${utc(session.startsAt)}</dd>
 <dt>Duration</dt><dd>${String(session.durationMinutes)} minutes</dd><dt>Policy profile</dt><dd>${policyProfiles[session.profileKey]?.name ?? session.profileKey}</dd></dl>
+<p><a href="/app/audit/${token}/dashboard" id="live-link">Watch the session live</a></p>
 <h2>Test-takers</h2>
 ${participants.length ? html`<table id="participants"><thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Joined</th><th scope="col">Completed</th></tr></thead>
 <tbody>${participants.map((p) => html`<tr data-status="${p.live}"><th scope="row">${p.name ?? p.userId ?? ''}</th><td>${participantStatusLabels[p.live]}</td><td>${utc(p.joinedAt)}</td><td>${utc(p.completedAt)}</td></tr>`)}</tbody></table>` : html`<p>Nobody yet.</p>`}

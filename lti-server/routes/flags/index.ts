@@ -11,6 +11,7 @@ import { extensionRoute } from '../attempts/extension-route.ts';
 import { loadAttempt } from '../attempts/load.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
+import { publishAttempt } from '../../live/session-feed.ts';
 
 const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 
@@ -38,7 +39,11 @@ export function flagApi({ db, tokens, bucket, limiter }: RouteContext) {
           // A late, shorter report never shrinks a flag.
           setWhere: sql`${flags.endedAt} <= ${new Date(f.endedAt)}`,
         }).returning({ id: flags.id, inserted: sql<boolean>`(xmax = 0)` });
-        if (row?.inserted) created += 1;
+        if (row?.inserted) {
+          created += 1;
+          // A live session's proctor hears of it at once.
+          await publishAttempt(db, attempt.id, row.id);
+        }
         const image = evidence[i];
         if (image) {
           const key = objectKeys.evidence(attempt.id, 'extension', f.id);

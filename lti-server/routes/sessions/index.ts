@@ -22,12 +22,15 @@ import { importParticipants, inviteRoster, participantCsvTemplate, readParticipa
 import { queueInvitations } from '../../sessions/invitations.ts';
 import { joinWithCode, liveStatus, SessionEntryError, sessionEndsAt, studentIdentity } from '../../sessions/session-entry.ts';
 import { zonedToUtc } from '../../sessions/zoned-time.ts';
+import { publishLive } from '../../live/session-feed.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { launchOf, loadSession, type LoadedSession } from './load.ts';
 import { actionForm, auditorForm, codeForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
-import { codeEntryPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
+import { codeEntryPage, dashboardPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
+import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
+import { openEventStream } from '../../live/event-stream.ts';
 
 type Quiz = LoadedSession['quiz'];
 
@@ -58,7 +61,7 @@ async function profileRefusals(db: Database, session: typeof proctoredSessions.$
   }, stage, new Date(), holidays);
 }
 
-export function sessionPages({ db, lti, limiter, queue, config }: RouteContext) {
+export function sessionPages({ db, lti, limiter, queue, config, feed }: RouteContext) {
   const router = Router();
   const holidays = config.sessionHolidays;
   const signedIn = (method: 'get' | 'post', path: string, name = 'session-pages') => route(router, method, path).authenticate(launchSession(db)).limit(limiter, { name, max: 120, windowMs: 60_000 });
@@ -173,14 +176,28 @@ export function sessionPages({ db, lti, limiter, queue, config }: RouteContext) 
     const refusals = await profileRefusals(db, record, record.quiz, 'start', holidays);
     if (refusals.length) return showSession(res, record, context, { refusals, status: 409 });
     const [started] = await db.update(proctoredSessions).set({ startedAt: new Date() }).where(and(eq(proctoredSessions.id, record.id), isNull(proctoredSessions.startedAt))).returning();
-    if (started) await log(db, record.id, actor, 'started');
+    if (started) {
+      await log(db, record.id, actor, 'started');
+      await publishLive(db, { kind: 'session', sessionId: record.id });
+    }
     await showSession(res, record, context, { notice: 'The session has started: the students in the lobby move on to the quiz.' });
   });
 
   proctor('post', '/sessions/:sessionId/end').form(actionForm, () => errorPage(400, 'Not valid.')).handle(async ({ res, actor, record, session }) => {
     await db.update(proctoredSessions).set({ endedAt: new Date() }).where(eq(proctoredSessions.id, record.id));
     await log(db, record.id, actor, 'ended');
+    await publishLive(db, { kind: 'session', sessionId: record.id });
     await showSession(res, record, { csrf: session.csrfToken, query: sessionQuery(session) }, { notice: 'The session has ended; its code no longer works.' });
+  });
+
+  proctor('get', '/sessions/:sessionId/dashboard').handle(async ({ res, record, session }) => {
+    const q = sessionQuery(session);
+    const rows = await dashboardRows(db, record, record.quiz, config.heartbeatTimeoutMs);
+    res.type('html').send(dashboardPage(record, record.quiz, rows, { streamUrl: `/app/sessions/${record.id}/live?${q}`, backUrl: `/app/sessions/${record.id}?${q}`, readOnly: false }));
+  });
+
+  proctor('get', '/sessions/:sessionId/live').handle(async ({ req, res, record }) => {
+    openEventStream(req, res, feed, record.id, await liveState(db, record, config.heartbeatTimeoutMs));
   });
 
   // The student's side: the code, then the lobby's status.

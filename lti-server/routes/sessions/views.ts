@@ -7,6 +7,7 @@ import type { RowReport } from '../../sessions/enrollment.ts';
 import { entryClosesAt, sessionEndsAt } from '../../sessions/session-entry.ts';
 import { utcToZoned } from '../../sessions/zoned-time.ts';
 import type { SessionFormInput } from './schema.ts';
+import { dashboardSession, type DashboardRow } from '../../live/dashboard-rows.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
 type Session = typeof proctoredSessions.$inferSelect;
@@ -92,6 +93,7 @@ ${problemList('Refused:', (options.refusals ?? []).map((r) => r.message))}
 <dt>Policy profile</dt><dd>${profile?.name ?? s.profileKey}</dd>
 <dt>Proctors</dt><dd>${s.proctors.map((p) => p.name ?? p.userId).join(', ')}</dd>
 </dl>
+<p><a href="/app/sessions/${s.id}/dashboard?${q}" id="dashboard-link">Open the live dashboard</a></p>
 <div class="actions">${!s.startedAt && !s.endedAt ? post('start', 'Start the session', 'start-session') : ''}${!s.endedAt ? post('end', 'End the session', 'end-session') : ''}</div>
 <h2>Participants</h2>
 <p id="participant-counts">${[...counts].map(([status, n]) => `${participantStatusLabels[status]}: ${n}`).join(' · ') || 'Nobody yet.'}</p>
@@ -150,4 +152,27 @@ export function lobbyPage(quiz: Quiz, session: Session, options: { statusUrl: st
 <p id="lobby-status" class="notice" role="status" aria-live="polite">Waiting for your proctor to start the session.</p>
 <p>${session.name}: scheduled for ${utc(session.startsAt)}. Keep this page open; it continues by itself when the session starts.</p>`,
   { data: jsonScript('invigil-lobby', options), module: 'lobby' });
+}
+
+const rowHtml = (r: DashboardRow) => html`<tr data-participant="${String(r.id)}" data-status="${r.status}"><th scope="row">${r.name}</th><td class="status">${r.label}</td>
+<td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td></tr>`;
+
+/** The live dashboard: every student's status and times, and new flags as alerts (seen and heard). */
+export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean }) {
+  return page(`Live · ${session.name}`, html`${options.backUrl ? html`<p><a href="${options.backUrl}">← ${session.name}</a></p>` : ''}
+<h1>Live: ${session.name}</h1>
+<p>${quiz.title}. <span id="session-state">${sessionState(session)}</span>${options.readOnly ? ' · read-only' : ''}</p>
+<p id="connection" role="status" aria-live="polite" class="muted">Connecting to the live feed…</p>
+<section aria-labelledby="alerts-heading">
+<h2 id="alerts-heading">Alerts <span id="unseen" class="badge" aria-live="polite">0 unseen</span></h2>
+<p><button type="button" id="mark-seen">Mark all seen</button> <button type="button" id="sound" aria-pressed="false">Alert sound: off</button></p>
+<ol id="alerts" aria-live="polite" aria-relevant="additions"></ol>
+</section>
+<h2>Students</h2>
+<table id="live-participants"><caption class="muted">Elapsed and remaining time count from each student's start</caption>
+<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th></tr></thead>
+<tbody>${rows.map(rowHtml)}</tbody></table>`, {
+    data: jsonScript('invigil-live', { streamUrl: options.streamUrl, rows, session: dashboardSession(session) }),
+    module: 'live-dashboard',
+  });
 }

@@ -1,0 +1,148 @@
+// The proctor's live dashboard over Server-Sent Events, through the real server and PostgreSQL's LISTEN/NOTIFY: the
+// whole state first, then a student joining (Waiting), the session starting, the attempt (In Session), a flag as an
+// alert, silence (Disconnected, with its heartbeat_lost alert) and the heartbeats back (In Session), the finish
+// (Complete); and a second server process on the same database, whose dashboard hears a change made on the first.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect } from 'vitest';
+import { signHeartbeat } from '../../models/heartbeat.ts';
+import { lmsTest } from '../support/fixtures.ts';
+import { launch } from '../support/flows.ts';
+import { freePort, type TestInvigil } from '../support/invigil.ts';
+import { startServer, stopServer } from '../support/server-process.ts';
+import { until } from '../support/wait.ts';
+import type { ChildProcess } from 'node:child_process';
+
+const test = lmsTest({ environment: { HEARTBEAT_TIMEOUT_SECONDS: '2' } });
+
+type Event = { event: string; data: { id?: number; name?: string; status?: string; label?: string; startedAt?: string | null } & Record<string, unknown> };
+
+/** Reads an SSE stream as a browser's EventSource would, keeping every event. */
+async function openStream(url: string, cookie: string) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const events: Event[] = [];
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.+)$/m.exec(block)?.[1];
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Event['data'] });
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    events,
+    /** The first event (after `from`) that passes the test. */
+    next: (what: string, pass: (e: Event) => boolean, from = 0) => until(what, async () => events.slice(from).find(pass), 30_000, async () => events),
+    close: () => controller.abort(),
+  };
+}
+
+async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
+  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() as Record<string, unknown> };
+}
+
+async function newSession(invigil: TestInvigil, platform: Parameters<typeof launch>[0], resource: string, name: string) {
+  const quizId = platform.resourceLinks.get(resource)!.custom.invigil_quiz;
+  const teacher = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource });
+  await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`);
+  const startsAt = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
+  const created = await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`, {
+    form: { name, startsAt, timeZone: 'UTC', durationMinutes: '60', maxUsers: '10', lateEntryMinutes: '60', timeLimitMinutes: '45', enrollmentMode: 'automatic', profileKey: 'none' },
+  });
+  const sessionId = /\/app\/sessions\/([0-9a-f-]{36})/.exec(created.url)![1];
+  const code = /id="enrollment-code" class="code">([^<]+)</.exec(created.body)![1];
+  return { quizId, teacher, sessionId, code };
+}
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const child of children) await stopServer(child);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the live dashboard', () => {
+  test('hears each change of a student as it happens, and a new flag as an alert', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    const { quizId, teacher, sessionId, code } = await newSession(invigil, platform, resourceLinkId, 'Live one');
+    const page = await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/dashboard?c=${teacher.scope}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('id="live-participants"');
+    const stream = await openStream(`${invigil.url}/app/sessions/${sessionId}/live?c=${teacher.scope}`, teacher.browser.cookiesFor(invigil.url));
+    await stream.next('the session\'s state first', (e) => e.event === 'session');
+
+    const student = await launch(platform, { user: 'student-live', name: 'Liv Live', role: 'learner', resource: resourceLinkId });
+    await student.browser.request(student.page.url);
+    await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${student.scope}`, { form: { code } });
+    const waiting = await stream.next('Liv waiting', (e) => e.event === 'participant' && e.data.name === 'Liv Live' && e.data.status === 'waiting');
+    expect(waiting.data).toMatchObject({ label: 'Waiting', timeLimitMinutes: 45, flags: 0 });
+
+    await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}?c=${teacher.scope}`);
+    await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/start?c=${teacher.scope}`, { form: {} });
+    await stream.next('the session started', (e) => e.event === 'session' && Boolean(e.data.startedAt));
+
+    const created = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
+    const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
+    await stream.next('Liv in session', (e) => e.event === 'participant' && e.data.status === 'in_session');
+    const token = (await api(invigil, '/attempts/start', { startToken })).body.attemptToken as string;
+
+    const at = Date.now();
+    const flagged = await api(invigil, `/attempts/${attemptId}/flags`, { flags: [{ id: 'phone-1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 3000,
+      explanation: { model: 'test', thresholds: {}, scores: [0.9], samples: 5, samplesHeld: 3, summary: 'A phone in view for 3 s.' } }] }, token);
+    expect(flagged.status).toBe(200);
+    const alert = await stream.next('the phone alert', (e) => e.event === 'flag' && e.data.type === 'phone');
+    expect(alert.data).toMatchObject({ name: 'Liv Live', severity: 'high', summary: 'A phone in view for 3 s.' });
+    await stream.next('the flag counted on the row', (e) => e.event === 'participant' && e.data.flags === 1);
+
+    // Silence: the server's sweep flags it; the row turns Disconnected with the alert. A heartbeat brings it back.
+    await stream.next('Liv disconnected', (e) => e.event === 'participant' && e.data.status === 'disconnected');
+    await stream.next('the silence alert', (e) => e.event === 'flag' && e.data.type === 'heartbeat_lost');
+    const beat = { counter: 1, sentAt: Date.now() };
+    expect((await api(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token)).status).toBe(200);
+    const back = stream.events.length;
+    await stream.next('Liv back in session', (e) => e.event === 'participant' && e.data.status === 'in_session', back);
+
+    expect((await api(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);
+    await stream.next('Liv complete', (e) => e.event === 'participant' && e.data.status === 'complete');
+    stream.close();
+  });
+
+  test('a second server process on the same database hears a change made on the first', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    const { quizId, teacher, sessionId, code } = await newSession(invigil, platform, resourceLinkId, 'Live two');
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'invigil-second-'));
+    dirs.push(dataDir);
+    children.push(await startServer({
+      NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, DATA_DIR: dataDir, EMBEDDED_S3_PORT: '0',
+      DATABASE_URL: invigil.databaseUrl, APP_SECRET: invigil.config.appSecret, LTI_KEY: invigil.config.ltiKey, NODE_OPTIONS: '--openssl-legacy-provider',
+      HEARTBEAT_TIMEOUT_SECONDS: '2',
+    }));
+    const other = `http://localhost:${port}`;
+    // The proctor's dashboard is served by the second process; the student joins through the first.
+    const stream = await openStream(`${other}/app/sessions/${sessionId}/live?c=${teacher.scope}`, teacher.browser.cookiesFor(other));
+    await stream.next('the session\'s state from the second process', (e) => e.event === 'session');
+    const student = await launch(platform, { user: 'student-far', name: 'Far Away', role: 'learner', resource: resourceLinkId });
+    await student.browser.request(student.page.url);
+    const joined = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${student.scope}`, { form: { code } });
+    expect(joined.status).toBe(200);
+    await stream.next('the join, heard on the other process', (e) => e.event === 'participant' && e.data.name === 'Far Away' && e.data.status === 'waiting');
+    stream.close();
+  });
+});
