@@ -111,6 +111,16 @@ export const heartbeatBody = z.object({
   signature: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url HMAC-SHA256'),
 });
 export type HeartbeatInput = z.infer<typeof heartbeatBody>;
+/**
+ * What a proctored session's proctor asks of the quiz page, carried back on each heartbeat: a pause (the quiz covered
+ * with the proctor's words), messages to acknowledge, or the attempt ended by the proctor.
+ */
+export type ProctorState = {
+  paused: { message: string; since: number } | null;
+  messages: { id: number; text: string; sentAt: number }[];
+  endedByProctor: boolean;
+};
+export type HeartbeatResponse = { id: string; status: string; heartbeatCount: number; finishedAt: string | null; proctor?: ProctorState };
 export { heartbeatMessage, signHeartbeat } from './heartbeat.ts';
 
 export const attemptEventSchema = z.object({

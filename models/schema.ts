@@ -182,6 +182,8 @@ export const attempts = pgTable('attempts', {
   lmsUserId: text('lms_user_id'),
   /** The per-student password override written for this attempt (Moodle: the override id), rotated when it ends. */
   gateOverrideId: integer('gate_override_id'),
+  /** The proctored-session participant this attempt is (heartbeats carry the proctor's pause and messages back). */
+  participantId: bigint('participant_id', { mode: 'number' }),
   createdAt: createdAt(),
 }, (t) => [index('attempts_quiz_idx').on(t.quizId)]);
 
@@ -455,6 +457,16 @@ export const sessionParticipants = pgTable('session_participants', {
   source: text('source').$type<'csv' | 'roster' | 'code'>().notNull(),
   attemptId: uuid('attempt_id').references(() => attempts.id, { onDelete: 'set null' }),
   timeLimitMinutes: integer('time_limit_minutes'),
+  /** Paused by the proctor since then (the quiz is covered), with the proctor's words. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
+  pauseMessage: text('pause_message'),
+  /** Seconds of pauses that ended: the LMS timer does not stop, so they come back as extra time. */
+  pausedSeconds: integer('paused_seconds').notNull().default(0),
+  /** Extra minutes given (by the proctor, and for pauses), and how the LMS took them. */
+  extraMinutes: integer('extra_minutes').notNull().default(0),
+  extraTimeNote: text('extra_time_note'),
+  /** The proctor ended this student's attempt: the extension finishes it at its next heartbeat. */
+  endRequestedAt: timestamp('end_requested_at', { withTimezone: true }),
   invitedAt: timestamp('invited_at', { withTimezone: true }),
   /** When the email invitation was queued (once per participant). */
   invitationSentAt: timestamp('invitation_sent_at', { withTimezone: true }),
@@ -487,3 +499,15 @@ export const sessionLog = pgTable('session_log', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('session_log_session_idx').on(t.sessionId)]);
+
+/** A proctor's message to one student during a session; the student acknowledges it in the quiz overlay. */
+export const proctorMessages = pgTable('proctor_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => proctoredSessions.id, { onDelete: 'cascade' }),
+  participantId: bigint('participant_id', { mode: 'number' }).notNull().references(() => sessionParticipants.id, { onDelete: 'cascade' }),
+  text: text('text').notNull(),
+  sentBy: text('sent_by').notNull(),
+  sentByName: text('sent_by_name'),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+}, (t) => [index('proctor_messages_participant_idx').on(t.participantId)]);

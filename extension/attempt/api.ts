@@ -1,6 +1,6 @@
 // The tool server's extension API, as the extension calls it. Every call carries the attempt token.
 import type {
-  AttemptEventInput, ChunkUploadResponse, FlagInput, GatePassword, GateResultInput, HeartbeatInput, StartAttemptResponse, StreamName,
+  AttemptEventInput, ChunkUploadResponse, FlagInput, GatePassword, GateResultInput, HeartbeatInput, HeartbeatResponse, StartAttemptResponse, StreamName,
 } from '../../models/contracts.ts';
 import type { RecordingRung } from '../../models/recording.ts';
 
@@ -34,7 +34,9 @@ export function createAttemptApi(credentials: { apiBase: string; attemptId: stri
   const base = `${credentials.apiBase}/attempts/${credentials.attemptId}`;
   const call = <T>(path: string, body?: unknown) => post<T>(`${base}${path}`, body, credentials.attemptToken);
   return {
-    heartbeat: (beat: HeartbeatInput) => call<{ heartbeatCount: number; status: string }>('/heartbeat', beat),
+    heartbeat: (beat: HeartbeatInput) => call<HeartbeatResponse>('/heartbeat', beat),
+    /** The student read the proctor's message (in the quiz overlay). */
+    acknowledge: (messageId: number) => call<{ acknowledged: boolean }>(`/proctor-messages/${messageId}/acknowledge`),
     events: (events: AttemptEventInput[]) => call<{ accepted: number }>('/events', { events }),
     flags: (flags: FlagInput[]) => call<{ accepted: number }>('/flags', { flags }),
     chunkUpload: (chunk: { stream: StreamName; segment: number; seq: number; bytes: number; sha256: string; segmentStartedAt: number }) =>

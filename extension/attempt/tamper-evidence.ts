@@ -3,6 +3,7 @@
 // an uninstall address that tells the server if the extension is removed mid-attempt.
 import { browser } from 'wxt/browser';
 import { signHeartbeat } from '../../models/heartbeat.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 import { ApiError, type AttemptApi } from './api.ts';
 import type { ActiveAttempt } from './state.ts';
 import { failed } from './failures.ts';
@@ -17,11 +18,15 @@ async function nextCounter(attemptId: string) {
   return counter;
 }
 
-/** Sends one signed heartbeat. Resolves false when the server says the attempt is no longer running. */
-export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi) {
+/**
+ * Sends one signed heartbeat. Resolves false when the server says the attempt is no longer running; a proctored
+ * session's answer (what the proctor asks of the quiz page) goes to `onProctor`.
+ */
+export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi, onProctor?: (state: ProctorState) => void) {
   const beat = { counter: await nextCounter(attempt.attemptId), sentAt: Date.now() };
   try {
-    await api.heartbeat({ ...beat, signature: await signHeartbeat(attempt.attemptToken, attempt.attemptId, beat) });
+    const answer = await api.heartbeat({ ...beat, signature: await signHeartbeat(attempt.attemptToken, attempt.attemptId, beat) });
+    if (answer.proctor) onProctor?.(answer.proctor);
     return true;
   } catch (error) {
     // 401 (token expired) and 403 (attempt finished or not ours) mean there is no attempt left to guard.
@@ -30,10 +35,10 @@ export async function sendHeartbeat(attempt: ActiveAttempt, api: AttemptApi) {
   }
 }
 
-export function startTamperEvidence(signal: AbortSignal, attempt: ActiveAttempt, api: AttemptApi, onAttemptGone: () => void) {
+export function startTamperEvidence(signal: AbortSignal, attempt: ActiveAttempt, api: AttemptApi, onAttemptGone: () => void, onProctor?: (state: ProctorState) => void) {
   void browser.runtime.setUninstallURL(attempt.removalUrl).catch(failed('setting the removal address'));
   const beat = async () => {
-    if (!(await sendHeartbeat(attempt, api)) && !signal.aborted) onAttemptGone();
+    if (!(await sendHeartbeat(attempt, api, onProctor)) && !signal.aborted) onAttemptGone();
   };
   const timer = setInterval(() => void beat().catch(failed('sending a heartbeat')), heartbeatMs);
   signal.addEventListener('abort', () => {

@@ -7,6 +7,7 @@ import { flagKinds } from '../../models/flags.ts';
 import { lockdownRuleLabels, pageRuleNames } from '../../models/lockdown.ts';
 import { bandwidthProbeBytes, type RecordingRung } from '../../models/recording.ts';
 import { streamLabels, type StreamName } from '../../models/streams.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 import { ApiError, createAttemptApi, startAttempt, withRetry, type AttemptApi } from '../attempt/api.ts';
 import { createEventQueue, type EventQueue } from '../attempt/event-queue.ts';
 import { failed, recordFailuresWith, reportFailure } from '../attempt/failures.ts';
@@ -39,6 +40,9 @@ type Run = {
   gate: { typings: number; outcomeReported: boolean; rejectedReported: boolean };
   /** Brought back after the browser or the worker restarted (the LMS may remember the password it was given). */
   resumed: boolean;
+  /** The session proctor's last word (pause, messages), and messages acknowledged but not yet gone from it. */
+  proctor?: ProctorState;
+  acknowledged: Set<number>;
 };
 
 const quizPages = serveQuizPages(() => {
@@ -57,6 +61,8 @@ const quizPages = serveQuizPages(() => {
       attemptOpened(run, undefined);
     },
     adapter: adapterFor(run.attempt.quizUrl)?.name,
+    proctor: run.proctor && shownProctorState(run, run.proctor),
+    acknowledge: (messageId: number) => acknowledgeMessage(run, messageId),
     end: () => void machine.finish('ended from the quiz page').catch(failed('finishing from the quiz page')),
   };
 });
@@ -83,11 +89,35 @@ async function lockDown(attempt: ActiveAttempt, signal: AbortSignal, resumed = f
   }, { once: true }));
   const run: Run = {
     attempt, api, events, lockdown, lostStreams: new Map(), released, attemptSeen: false, signal, resumed,
-    gate: { typings: 0, outcomeReported: false, rejectedReported: false },
+    gate: { typings: 0, outcomeReported: false, rejectedReported: false }, acknowledged: new Set(),
   };
-  startTamperEvidence(signal, attempt, api, () => void machine.endLocally('the server says the attempt is no longer running').catch(failed('ending the attempt locally')));
+  startTamperEvidence(signal, attempt, api, () => void machine.endLocally('the server says the attempt is no longer running').catch(failed('ending the attempt locally')),
+    (state) => proctorSaid(run, state));
   if (signal.aborted) throw new Error('The attempt ended while it was starting.');
   return run;
+}
+
+/** The state the quiz page shows: messages the student acknowledged stay hidden while the server catches up. */
+const shownProctorState = (run: Run, state: ProctorState): ProctorState => ({ ...state, messages: state.messages.filter((m) => !run.acknowledged.has(m.id)) });
+
+/** A heartbeat's answer in a proctored session: the page is told what changed; an attempt the proctor ended ends. */
+function proctorSaid(run: Run, state: ProctorState) {
+  if (state.endedByProctor) {
+    void machine.finish('ended by the session proctor').catch(failed('finishing the attempt the proctor ended'));
+    return;
+  }
+  const ids = new Set(state.messages.map((m) => m.id));
+  for (const id of run.acknowledged) if (!ids.has(id)) run.acknowledged.delete(id);
+  const shown = shownProctorState(run, state);
+  const changed = JSON.stringify(shown) !== JSON.stringify(run.proctor && shownProctorState(run, run.proctor));
+  run.proctor = state;
+  if (changed) quizPages.proctor(shown);
+}
+
+function acknowledgeMessage(run: Run, messageId: number) {
+  run.acknowledged.add(messageId);
+  if (run.proctor) quizPages.proctor(shownProctorState(run, run.proctor));
+  void withRetry(() => run.api.acknowledge(messageId), { signal: run.signal, maxDelayMs: 10_000 }).catch(failed('acknowledging the proctor\'s message'));
 }
 
 /** Waits for the server to hand out the quiz password: it does once this attempt's recording reached it. */

@@ -8,6 +8,7 @@ import { showOverlay } from '../lockdown/overlay.ts';
 import { startPageLockdown } from '../lockdown/page-manager.ts';
 import '../lockdown/page-rules/index.ts';
 import { adapterFor, adapterNamed } from '../lms/adapters.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 import { watchPasswordPrompt } from '../lms/password-prompt.ts';
 import {
   lockdownActiveKey, quizGuardPortName, serve, typedPort, type LostStream, type QuizGuardFromPage, type QuizGuardToPage,
@@ -23,6 +24,7 @@ export default defineContentScript({
     let guard: { stop(): void; overlay?: Overlay; gate?: ReturnType<typeof watchPasswordPrompt> } | undefined;
     let gateNotice = '';
     let lostStreams: LostStream[] = [];
+    let proctor: ProctorState | undefined;
     // Reports made while the background restarts wait here.
     const unsent: QuizGuardFromPage[] = [];
 
@@ -43,6 +45,10 @@ export default defineContentScript({
         gateNotice = m.notice;
         return guard?.overlay?.gate(gateNotice);
       }
+      if (m.type === 'proctor') {
+        proctor = m.state;
+        return guard?.overlay?.proctor(proctor);
+      }
       lostStreams = m.lostStreams;
       guard?.overlay?.streams(lostStreams);
       const gateWatcher = () => watchPasswordPrompt(m.type === 'lockdown' && m.adapter ? adapterNamed(m.adapter) : adapterFor(location.href), {
@@ -55,9 +61,13 @@ export default defineContentScript({
       if (m.type === 'lockdown' && !guard) {
         const lockdown = startPageLockdown(m.pageRules, { report: (event, details) => send({ type: 'event', event, details }) });
         const onDocument = () => {
-          const overlay = showOverlay({ labels: m.labels, onEnd: () => send({ type: 'end' }), onRestart: (stream) => send({ type: 'restart-stream', stream }) });
+          const overlay = showOverlay({
+            labels: m.labels, onEnd: () => send({ type: 'end' }), onRestart: (stream) => send({ type: 'restart-stream', stream }),
+            onAcknowledge: (messageId) => send({ type: 'acknowledge', messageId }),
+          });
           overlay.streams(lostStreams);
           overlay.gate(gateNotice);
+          if (proctor) overlay.proctor(proctor);
           return overlay;
         };
         guard = {

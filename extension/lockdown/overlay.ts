@@ -3,8 +3,9 @@
 // it, and hides the quiz meanwhile if the quiz asks. In a shadow root, so the LMS's styles and ours never mix.
 import { streamLabels, type StreamName } from '../../models/streams.ts';
 import type { LostStream } from '../messaging/protocol.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 
-export function showOverlay(options: { labels: string[]; onEnd: () => void; onRestart: (stream: StreamName) => void }) {
+export function showOverlay(options: { labels: string[]; onEnd: () => void; onRestart: (stream: StreamName) => void; onAcknowledge: (messageId: number) => void }) {
   const host = document.createElement('invigil-overlay');
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `<style>
@@ -23,13 +24,24 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
   .pause { position: fixed; inset: 0; z-index: 2147483646; background: #12263f; color: #fff; display: flex; flex-direction: column;
     align-items: center; justify-content: center; gap: 1rem; font: 18px/1.5 system-ui, sans-serif; text-align: center; padding: 2rem; }
   .pause button { font-size: 18px; background: #fff; color: #12263f; }
+  .proctor-pause { z-index: 2147483645; }
+  .messages { flex-basis: 100%; display: grid; gap: .5rem; }
+  .message { background: #fff; color: #1b1f24; padding: .5rem; border-radius: 4px; display: flex; gap: 1rem; align-items: center; }
+  .message p { margin: 0; flex: 1; }
+  .message button { border-color: #1b1f24; color: #1b1f24; }
   [hidden] { display: none !important; }
 </style>
 <div class="pause" hidden role="alertdialog" aria-modal="true" aria-labelledby="pause-text">
   <p id="pause-text"></p>
   <button type="button" class="restart-paused">Restart</button>
 </div>
+<div class="pause proctor-pause" hidden role="alertdialog" aria-modal="true" aria-labelledby="proctor-pause-text">
+  <p><strong>Your proctor paused the quiz.</strong></p>
+  <p id="proctor-pause-text"></p>
+  <p>The quiz is hidden until your proctor resumes it; your answers are kept, and the time of the pause is given back to you.</p>
+</div>
 <div class="bar" role="region" aria-label="Invigil proctoring">
+  <div class="messages" role="alert" hidden></div>
   <strong class="headline"></strong>
   <button type="button" class="rules" aria-expanded="false" aria-controls="rules">Show the rules</button>
   <button type="button" class="end">End attempt</button>
@@ -76,12 +88,38 @@ export function showOverlay(options: { labels: string[]; onEnd: () => void; onRe
       options.onRestart(first.stream);
     });
   }
+  const proctorPause = root.querySelector<HTMLElement>('.proctor-pause')!;
+  const messages = root.querySelector<HTMLElement>('.messages')!;
   document.documentElement.append(host);
   const room = keepRoomFor(root.querySelector<HTMLElement>('.bar')!);
   return {
     remove: () => {
       room.stop();
       host.remove();
+    },
+    /** The session proctor's pause (the quiz covered with their words) and messages, each with its acknowledgement. */
+    proctor(state: ProctorState) {
+      proctorPause.hidden = !state.paused;
+      root.querySelector('#proctor-pause-text')!.textContent = state.paused?.message ?? '';
+      const shown = new Set([...messages.querySelectorAll<HTMLElement>('.message')].map((m) => Number(m.dataset.id)));
+      const wanted = new Set(state.messages.map((m) => m.id));
+      for (const element of messages.querySelectorAll<HTMLElement>('.message')) if (!wanted.has(Number(element.dataset.id))) element.remove();
+      for (const message of state.messages) {
+        if (shown.has(message.id)) continue;
+        const item = Object.assign(document.createElement('div'), { className: 'message' });
+        item.dataset.id = String(message.id);
+        item.append(Object.assign(document.createElement('p'), { textContent: `Message from your proctor: ${message.text}` }));
+        const ok = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Acknowledge', className: 'acknowledge' });
+        ok.addEventListener('click', () => {
+          item.remove();
+          messages.hidden = !messages.querySelector('.message');
+          options.onAcknowledge(message.id);
+        });
+        item.append(ok);
+        messages.append(item);
+        ok.focus();
+      }
+      messages.hidden = !messages.querySelector('.message');
     },
     /** A sentence about the quiz password (being typed, refused); empty hides it. */
     gate(notice: string) {

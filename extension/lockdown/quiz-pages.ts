@@ -3,6 +3,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { ExtensionEventType } from '../../models/events.ts';
 import type { StreamName } from '../../models/streams.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 import { reportFailure } from '../attempt/failures.ts';
 import {
   lockdownActiveKey, NoReceiverError, quizGuardPortName, sendToTab, typedPort, type LostStream, type QuizGuardFromPage, type QuizGuardToPage,
@@ -21,6 +22,9 @@ export type QuizPageLockdown = {
   attemptPage: () => void;
   /** The quiz's LMS adapter, by name. */
   adapter?: string;
+  /** What the session's proctor asks of the page now (none outside a proctored session). */
+  proctor?: ProctorState;
+  acknowledge: (messageId: number) => void;
   end: () => void;
 };
 
@@ -50,9 +54,11 @@ export function serveQuizPages(current: () => QuizPageLockdown | undefined) {
           if (m.type === 'restart-stream') now.restartStream(m.stream);
           if (m.type === 'password-prompt') now.passwordPrompt(m.rejected, (reply) => port.post(reply));
           if (m.type === 'attempt-page') now.attemptPage();
+          if (m.type === 'acknowledge') now.acknowledge(m.messageId);
           if (m.type === 'end') now.end();
         });
         port.post({ type: 'lockdown', pageRules: lockdown.pageRules, labels: lockdown.labels, lostStreams: lockdown.lostStreams, adapter: lockdown.adapter });
+        if (lockdown.proctor) port.post({ type: 'proctor', state: lockdown.proctor });
       });
     },
     async begin(quizTabId: number) {
@@ -61,6 +67,10 @@ export function serveQuizPages(current: () => QuizPageLockdown | undefined) {
       await sendToTab(quizTabId, 'connectGuard').catch((error: unknown) => {
         if (!(error instanceof NoReceiverError)) reportFailure('asking the quiz page to connect', error);
       });
+    },
+    /** Tells the quiz page what the proctor asks of it now. */
+    proctor(state: ProctorState) {
+      for (const port of ports) port.post({ type: 'proctor', state });
     },
     /** Tells the quiz page which streams have stopped (an empty list: all are recording again). */
     streams(lostStreams: LostStream[]) {

@@ -3,6 +3,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { ExtensionEventType } from '../../models/events.ts';
 import type { StreamName } from '../../models/streams.ts';
+import type { ProctorState } from '../../models/contracts.ts';
 import type { SetupCheck } from '../detection/setup-check.ts';
 import type { ActiveAttempt } from '../attempt/state.ts';
 import type { Trust } from '../trust/approved-origins.ts';
@@ -134,6 +135,8 @@ export type QuizGuardToPage =
   /** The quiz password, for the prompt the page reported; or why there is none to type. */
   | { type: 'password'; password: string }
   | { type: 'gate'; notice: string }
+  /** A proctored session's proctor: the quiz paused with their words, messages to acknowledge. */
+  | { type: 'proctor'; state: ProctorState }
   | { type: 'release' };
 export type QuizGuardFromPage =
   | { type: 'event'; event: ExtensionEventType; details: Record<string, string | number | boolean> }
@@ -142,6 +145,8 @@ export type QuizGuardFromPage =
   | { type: 'password-prompt'; rejected: boolean }
   /** The document is an attempt page, where its address cannot say so (Canvas Classic's /take). */
   | { type: 'attempt-page' }
+  /** The student acknowledged the proctor's message. */
+  | { type: 'acknowledge'; messageId: number }
   | { type: 'end' };
 
 /** A port whose messages are typed each way. */

@@ -29,7 +29,8 @@ function times(row: DashboardRow, now: number) {
   if (!row.startedAt) return { elapsed: '—', remaining: row.timeLimitMinutes ? clock(row.timeLimitMinutes * 60_000) : '—' };
   const end = row.completedAt ? Date.parse(row.completedAt) : now;
   const used = end - Date.parse(row.startedAt);
-  return { elapsed: clock(used), remaining: row.timeLimitMinutes ? (row.completedAt ? '—' : clock(row.timeLimitMinutes * 60_000 - used)) : 'no limit' };
+  const limit = row.timeLimitMinutes ? (row.timeLimitMinutes + row.extraMinutes) * 60_000 : 0;
+  return { elapsed: clock(used), remaining: limit ? (row.completedAt ? '—' : clock(limit - used)) : 'no limit' };
 }
 
 function cell(tr: HTMLTableRowElement, className: string, text: string, header = false) {
@@ -46,10 +47,12 @@ function render(row: DashboardRow) {
   tr.dataset.status = row.status;
   const t = times(row, Date.now());
   cell(tr, 'name', row.name, true);
-  cell(tr, 'status', row.label);
+  cell(tr, 'status', row.pausedAt ? `${row.label}, paused` : row.endRequested && row.status !== 'complete' ? `${row.label}, ending` : row.label);
   cell(tr, 'elapsed', t.elapsed);
   cell(tr, 'remaining', t.remaining);
   cell(tr, 'flags', String(row.flags));
+  cell(tr, 'messages', row.messages ? `${row.acknowledged} of ${row.messages} acknowledged` : '—');
+  cell(tr, 'extra', row.extraMinutes ? `+${row.extraMinutes} min${row.extraTimeNote ? ` — ${row.extraTimeNote}` : ''}` : '—');
   const old = body.querySelector(`tr[data-participant="${row.id}"]`);
   if (old) old.replaceWith(tr);
   else body.append(tr);

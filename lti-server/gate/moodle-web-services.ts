@@ -65,6 +65,18 @@ export function moodleWebServices(siteUrl: string, token: string, fetchImpl: typ
       });
       return ids[0];
     },
+    /** The quiz's own time limit in seconds (0: none), by its course module. */
+    async quizTimeLimit(courseId: string, cmid: number): Promise<number | undefined> {
+      const { quizzes } = await call<{ quizzes: { id: number; coursemodule: number; timelimit?: number }[] }>('mod_quiz_get_quizzes_by_courses', { courseids: [courseId] });
+      return quizzes.find((q) => q.coursemodule === cmid)?.timelimit;
+    },
+    /** Sets one student's time limit (seconds) on their override (the gate's, when there is one); returns its id. */
+    async saveUserTimeLimit(quizId: number, userId: string, seconds: number, overrideId?: number): Promise<number> {
+      const { ids } = await call<{ ids: number[] }>('mod_quiz_save_overrides', {
+        data: { quizid: quizId, overrides: [{ id: overrideId, userid: userId, timelimit: seconds }] },
+      });
+      return ids[0];
+    },
     async userAttempts(quizId: number, userId: string): Promise<MoodleAttempt[]> {
       const { attempts } = await call<{ attempts: MoodleAttempt[] }>('mod_quiz_get_user_attempts', { quizid: quizId, userid: userId, status: 'all', includepreviews: 0 });
       return attempts;

@@ -1,7 +1,7 @@
 // The live dashboard's rows: each student with status, times and flags, read the same way for the first page, for a
 // note about one student, and for a resync. Times are sent as instants; the page counts elapsed and remaining.
 import { and, asc, count, eq, inArray, max } from 'drizzle-orm';
-import { attempts, flags, proctoredSessions, sessionParticipants } from '../../models/schema.ts';
+import { attempts, flags, proctoredSessions, proctorMessages, sessionParticipants } from '../../models/schema.ts';
 import { flagLabel } from '../../models/flags.ts';
 import { participantStatusLabels, type ParticipantStatus } from '../../models/sessions.ts';
 import type { Database } from '../database.ts';
@@ -14,6 +14,10 @@ export type DashboardRow = {
   joinedAt: string | null; startedAt: string | null; completedAt: string | null; lastSeenAt: string | null;
   /** Minutes the student has (the participant's, the session's or the quiz's own limit), or null for no limit. */
   timeLimitMinutes: number | null; flags: number;
+  /** Paused by the proctor since then (the extra time for it comes when it ends). */
+  pausedAt: string | null; extraMinutes: number; extraTimeNote: string | null;
+  /** Messages sent, and how many the student has acknowledged. */
+  messages: number; acknowledged: number; endRequested: boolean;
 };
 export type DashboardFlag = { id: number; participantId: number; name: string; type: string; label: string; severity: string; at: string; summary: string };
 
@@ -31,6 +35,9 @@ export async function dashboardRows(db: Database, session: Session, quiz: Quiz, 
   const counts = attemptIds.length ? await db.select({ attemptId: flags.attemptId, n: count(), last: max(flags.startedAt) }).from(flags)
     .where(inArray(flags.attemptId, attemptIds)).groupBy(flags.attemptId) : [];
   const quizLimit = readQuizSettings(quiz.settings).timeLimitMinutes;
+  const ids = rows.map((r) => r.p.id);
+  const sent = ids.length ? await db.select({ participantId: proctorMessages.participantId, n: count(), acknowledged: count(proctorMessages.acknowledgedAt) }).from(proctorMessages)
+    .where(inArray(proctorMessages.participantId, ids)).groupBy(proctorMessages.participantId) : [];
   const now = new Date();
   return rows.map(({ p, lastHeartbeatAt }) => {
     const status = liveStatus(p, lastHeartbeatAt, now, heartbeatTimeoutMs);
@@ -39,6 +46,9 @@ export async function dashboardRows(db: Database, session: Session, quiz: Quiz, 
       joinedAt: iso(p.joinedAt), startedAt: iso(p.startedAt), completedAt: iso(p.completedAt), lastSeenAt: iso(lastHeartbeatAt),
       timeLimitMinutes: p.timeLimitMinutes ?? session.timeLimitMinutes ?? quizLimit ?? null,
       flags: counts.find((c) => c.attemptId === p.attemptId)?.n ?? 0,
+      pausedAt: iso(p.pausedAt), extraMinutes: p.extraMinutes, extraTimeNote: p.extraTimeNote,
+      messages: sent.find((m) => m.participantId === p.id)?.n ?? 0, acknowledged: sent.find((m) => m.participantId === p.id)?.acknowledged ?? 0,
+      endRequested: p.endRequestedAt !== null,
     };
   });
 }

@@ -2,7 +2,7 @@
 // starts, then In Session with the attempt; Complete when the attempt ends. Disconnected is read from the attempt's
 // heartbeats, so a student whose heartbeats resume is In Session again without anyone writing it back.
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
-import { proctoredSessions, sessionLog, sessionParticipants, type quizzes } from '../../models/schema.ts';
+import { attempts, proctoredSessions, sessionLog, sessionParticipants, type quizzes } from '../../models/schema.ts';
 import { openToCode, seatedStatuses, type ParticipantStatus } from '../../models/sessions.ts';
 import { policyProfiles } from '../../models/session-profiles.ts';
 import type { Database } from '../database.ts';
@@ -107,7 +107,9 @@ export async function studentSessionState(db: Database, quiz: Quiz, student: Stu
 
 /** The attempt starts: its participant is In Session with it. */
 export async function participantStarted(db: Pick<Database, 'update' | 'execute'>, participantId: number, attemptId: string, now = new Date()) {
-  const [row] = await db.update(sessionParticipants).set({ status: 'in_session', attemptId, startedAt: now }).where(eq(sessionParticipants.id, participantId)).returning();
+  const [row] = await db.update(sessionParticipants).set({ status: 'in_session', attemptId, startedAt: now, endRequestedAt: null }).where(eq(sessionParticipants.id, participantId)).returning();
+  // The attempt knows its participant, so a heartbeat can carry the proctor's pause and messages back cheaply.
+  await db.update(attempts).set({ participantId }).where(eq(attempts.id, attemptId));
   if (row) await publishLive(db, { kind: 'participant', sessionId: row.sessionId, participantId: row.id });
 }
 

@@ -114,9 +114,9 @@ describe('the live dashboard', () => {
     // Silence: the server's sweep flags it; the row turns Disconnected with the alert. A heartbeat brings it back.
     await stream.next('Liv disconnected', (e) => e.event === 'participant' && e.data.status === 'disconnected');
     await stream.next('the silence alert', (e) => e.event === 'flag' && e.data.type === 'heartbeat_lost');
+    const back = stream.events.length;
     const beat = { counter: 1, sentAt: Date.now() };
     expect((await api(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token)).status).toBe(200);
-    const back = stream.events.length;
     await stream.next('Liv back in session', (e) => e.event === 'participant' && e.data.status === 'in_session', back);
 
     expect((await api(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);

@@ -21,7 +21,8 @@ import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { findAttempt, loadAttempt } from './load.ts';
-import { createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
+import { acknowledgeParams, createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
+import { acknowledge, proctorStateFor } from '../../sessions/proctor-controls.ts';
 import { extensionRemovedPage, takeQuizPage } from './views.ts';
 import { participantCompleted, participantStarted, studentIdentity, studentSessionState } from '../../sessions/session-entry.ts';
 import { codeEntryPage, lobbyPage } from '../sessions/views.ts';
@@ -126,8 +127,16 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections, lt
     }
     const silentSince = attempt.lastHeartbeatAt ?? attempt.startedAt;
     if (silentSince && now.getTime() - silentSince.getTime() > config.heartbeatTimeoutMs) await heartbeatsResumed(db, attempt.id, silentSince, now);
-    res.json(presentAttemptState(updated));
+    // In a proctored session the answer carries what the proctor asks of the quiz page.
+    res.json({ ...presentAttemptState(updated), ...(updated.participantId ? { proctor: await proctorStateFor(db, updated.participantId) } : {}) });
   });
+
+  route(router, 'post', '/attempts/:attemptId/proctor-messages/:messageId/acknowledge').authenticate(authenticate).limit(limiter, { name: 'acknowledge', max: 60, windowMs: 60_000 })
+    .validate(acknowledgeParams, 'params').load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
+    .handle(async ({ res, record: attempt, input }) => {
+      if (!attempt.participantId) throw conflict('This attempt is not in a proctored session.');
+      res.json({ acknowledged: await acknowledge(db, attempt.participantId, input.messageId) });
+    });
 
   // Chrome opens this address when the extension is uninstalled (runtime.setUninstallURL): no token survives that,
   // so the attempt's removal key, issued at start, proves which attempt it was.

@@ -27,7 +27,8 @@ import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { launchOf, loadSession, type LoadedSession } from './load.ts';
-import { actionForm, auditorForm, codeForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
+import { actionForm, auditorForm, codeForm, controlsForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
+import { endAttempts, giveExtraTime, pause, resume, sendMessage, targets } from '../../sessions/proctor-controls.ts';
 import { codeEntryPage, dashboardPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
 import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
 import { openEventStream } from '../../live/event-stream.ts';
@@ -61,7 +62,7 @@ async function profileRefusals(db: Database, session: typeof proctoredSessions.$
   }, stage, new Date(), holidays);
 }
 
-export function sessionPages({ db, lti, limiter, queue, config, feed }: RouteContext) {
+export function sessionPages({ db, lti, limiter, queue, config, feed, connections }: RouteContext) {
   const router = Router();
   const holidays = config.sessionHolidays;
   const signedIn = (method: 'get' | 'post', path: string, name = 'session-pages') => route(router, method, path).authenticate(launchSession(db)).limit(limiter, { name, max: 120, windowMs: 60_000 });
@@ -190,11 +191,34 @@ export function sessionPages({ db, lti, limiter, queue, config, feed }: RouteCon
     await showSession(res, record, { csrf: session.csrfToken, query: sessionQuery(session) }, { notice: 'The session has ended; its code no longer works.' });
   });
 
-  proctor('get', '/sessions/:sessionId/dashboard').handle(async ({ res, record, session }) => {
+  proctor('get', '/sessions/:sessionId/dashboard').handle(async ({ req, res, record, session }) => {
     const q = sessionQuery(session);
     const rows = await dashboardRows(db, record, record.quiz, config.heartbeatTimeoutMs);
-    res.type('html').send(dashboardPage(record, record.quiz, rows, { streamUrl: `/app/sessions/${record.id}/live?${q}`, backUrl: `/app/sessions/${record.id}?${q}`, readOnly: false }));
+    const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 500) : undefined;
+    res.type('html').send(dashboardPage(record, record.quiz, rows, {
+      streamUrl: `/app/sessions/${record.id}/live?${q}`, backUrl: `/app/sessions/${record.id}?${q}`, readOnly: false,
+      controls: { action: `/app/sessions/${record.id}/controls?${q}`, csrf: session.csrfToken, notice },
+    }));
   });
+
+  proctor('post', '/sessions/:sessionId/controls').form(controlsForm, (_c, problems) => errorPage(400, `Not done: ${problems.map((p) => p.message).join(' ')} Go back and correct it.`))
+    .handle(async ({ res, actor, record, session, input }) => {
+      const list = await targets(db, record, input.who);
+      const who = input.who === 'all' ? 'everyone in the session' : list[0]?.name ?? 'that student';
+      if (!list.length) throw new HttpError(409, 'nobody', input.who === 'all' ? 'Nobody has joined the session yet.' : 'That student is not in this session.');
+      let notice: string;
+      if (input.action === 'message' || input.action === 'pause') {
+        if (!input.text) throw new HttpError(400, 'no_text', input.action === 'pause' ? 'Write what the students see while paused.' : 'Write the message.');
+      }
+      switch (input.action) {
+        case 'message': notice = `Message sent to ${who} (${await sendMessage(db, record, actor, list, input.text)}).`; break;
+        case 'pause': notice = `Paused: ${await pause(db, record, actor, list, input.text)} (${who}).`; break;
+        case 'resume': notice = `Resumed: ${await resume(db, connections, record, record.quiz, actor, list)} (${who}); each pause is given back as extra time.`; break;
+        case 'extra_time': notice = `+${input.minutes} min for ${who}. ${[...new Set(await giveExtraTime(db, connections, record, record.quiz, actor, list, input.minutes, 'given by the proctor'))].join(' ')}`; break;
+        case 'end': notice = `Ending ${await endAttempts(db, record, actor, list)} attempt(s) (${who}): the extension finishes at its next heartbeat.`; break;
+      }
+      res.redirect(303, `/app/sessions/${record.id}/dashboard?${sessionQuery(session)}&notice=${encodeURIComponent(notice)}`);
+    });
 
   proctor('get', '/sessions/:sessionId/live').handle(async ({ req, res, record }) => {
     openEventStream(req, res, feed, record.id, await liveState(db, record, config.heartbeatTimeoutMs));

@@ -42,3 +42,10 @@ export const auditorForm = z.object({
 });
 /** A button's form: nothing but its CSRF token. */
 export const actionForm = z.object({});
+/** The dashboard's one control form: who (a participant or everyone), what, and its words or minutes. */
+export const controlsForm = z.object({
+  who: z.union([z.literal('all'), z.coerce.number().int().min(1)]),
+  action: z.enum(['message', 'pause', 'resume', 'extra_time', 'end'], { message: 'Choose an action.' }),
+  text: z.string().trim().max(500, 'The message: at most 500 characters.').default(''),
+  minutes: z.coerce.number({ message: 'Extra minutes: a number.' }).int().min(1, 'Extra minutes: at least 1.').max(600, 'Extra minutes: at most 600.').default(5),
+});

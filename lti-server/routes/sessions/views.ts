@@ -155,10 +155,28 @@ export function lobbyPage(quiz: Quiz, session: Session, options: { statusUrl: st
 }
 
 const rowHtml = (r: DashboardRow) => html`<tr data-participant="${String(r.id)}" data-status="${r.status}"><th scope="row">${r.name}</th><td class="status">${r.label}</td>
-<td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td></tr>`;
+<td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td><td class="messages">${r.messages ? `${r.acknowledged} of ${r.messages} acknowledged` : '—'}</td><td class="extra">${r.extraMinutes ? `+${r.extraMinutes} min` : '—'}</td></tr>`;
+
+/** The proctor's controls: one form, for one student or all. */
+function controlsHtml(rows: DashboardRow[], action: string, csrf: string, notice?: string) {
+  return html`<section aria-labelledby="controls-heading"><h2 id="controls-heading">Proctor controls</h2>
+${notice ? html`<p class="notice ok" role="status" id="controls-notice">${notice}</p>` : ''}
+<form method="post" action="${action}" id="controls">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="c-who">Student</label><select id="c-who" name="who"><option value="all">Everyone in the session</option>${rows.map((r) => html`<option value="${String(r.id)}">${r.name}</option>`)}</select>
+<fieldset><legend>Action</legend>
+<label class="check"><input type="radio" name="action" value="message" checked> Send a message (the student acknowledges it)</label>
+<label class="check"><input type="radio" name="action" value="pause"> Pause: cover the quiz with the message</label>
+<label class="check"><input type="radio" name="action" value="resume"> Resume (the pause comes back as extra time)</label>
+<label class="check"><input type="radio" name="action" value="extra_time"> Give extra time</label>
+<label class="check"><input type="radio" name="action" value="end"> End the attempt</label></fieldset>
+<label for="c-text">Message</label><textarea id="c-text" name="text" rows="2" maxlength="500"></textarea>
+<label for="c-minutes">Extra minutes</label><input id="c-minutes" name="minutes" type="number" min="1" max="600" value="5">
+<button type="submit">Do it</button></form></section>`;
+}
 
 /** The live dashboard: every student's status and times, and new flags as alerts (seen and heard). */
-export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean }) {
+export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean; controls?: { action: string; csrf: string; notice?: string } }) {
   return page(`Live · ${session.name}`, html`${options.backUrl ? html`<p><a href="${options.backUrl}">← ${session.name}</a></p>` : ''}
 <h1>Live: ${session.name}</h1>
 <p>${quiz.title}. <span id="session-state">${sessionState(session)}</span>${options.readOnly ? ' · read-only' : ''}</p>
@@ -170,8 +188,9 @@ export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[]
 </section>
 <h2>Students</h2>
 <table id="live-participants"><caption class="muted">Elapsed and remaining time count from each student's start</caption>
-<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th></tr></thead>
-<tbody>${rows.map(rowHtml)}</tbody></table>`, {
+<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th><th scope="col">Messages</th><th scope="col">Extra time</th></tr></thead>
+<tbody>${rows.map(rowHtml)}</tbody></table>
+${options.controls && !options.readOnly ? controlsHtml(rows, options.controls.action, options.controls.csrf, options.controls.notice) : ''}`, {
     data: jsonScript('invigil-live', { streamUrl: options.streamUrl, rows, session: dashboardSession(session) }),
     module: 'live-dashboard',
   });

@@ -1,0 +1,102 @@
+// The proctor's controls during a session, through the real server and the Moodle-like test LMS's web services: a
+// message the extension receives with its heartbeat and acknowledges; a pause the heartbeat carries and a resume that
+// gives the pause back as extra time in the student's Moodle override; extra time by hand; ending one attempt. Each
+// action in the session log.
+import { eq } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
+import { signHeartbeat } from '../../models/heartbeat.ts';
+import type { HeartbeatResponse } from '../../models/contracts.ts';
+import { proctorMessages, sessionLog, sessionParticipants } from '../../models/schema.ts';
+import { adminKey } from '../../lti-server/admin/running-server.ts';
+import { lmsTest } from '../support/fixtures.ts';
+import { launch, quizSettingsForm } from '../support/flows.ts';
+import type { TestInvigil } from '../support/invigil.ts';
+
+const cmid = 41;
+const test = lmsTest({ quiz: (quizUrl) => ({ ...quizSettingsForm, quizUrl: quizUrl.replace(/id=\d+/, `id=${cmid}`) }) });
+
+async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
+  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() as Record<string, unknown> };
+}
+
+describe('the proctor\'s controls', () => {
+  test('message and acknowledgement, pause and resume with the time given back in Moodle, extra time, ending an attempt', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, timeLimitSeconds: 1800 });
+    const connected = await fetch(`${invigil.url}/admin/api/lms-connections`, {
+      method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ issuer: platform.issuer, token: platform.moodle.addToken(['mod_quiz_get_quizzes_by_courses', 'mod_quiz_save_overrides', 'mod_quiz_get_user_attempts']) }),
+    });
+    expect(connected.status).toBe(201);
+
+    const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
+    const teacher = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
+    await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`);
+    const created = await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`, {
+      form: { name: 'Controls', startsAt: new Date(Date.now() + 3_600_000).toISOString().slice(0, 16), timeZone: 'UTC', durationMinutes: '60', maxUsers: '5', lateEntryMinutes: '30', enrollmentMode: 'automatic', profileKey: 'none' },
+    });
+    const sessionId = /\/app\/sessions\/([0-9a-f-]{36})/.exec(created.url)![1];
+    const code = /id="enrollment-code" class="code">([^<]+)</.exec(created.body)![1];
+    await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/start?c=${teacher.scope}`, { form: {} });
+
+    const student = await launch(platform, { user: 'student-ctl', name: 'Cal Control', role: 'learner', resource: resourceLinkId });
+    await student.browser.request(student.page.url);
+    await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${student.scope}`, { form: { code } });
+    const attempt = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
+    const { attemptId, startToken } = JSON.parse(attempt.body) as { attemptId: string; startToken: string };
+    const token = (await api(invigil, '/attempts/start', { startToken })).body.attemptToken as string;
+    let counter = 0;
+    const heartbeat = async () => {
+      const beat = { counter: ++counter, sentAt: Date.now() };
+      const answer = await api(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token);
+      expect(answer.status).toBe(200);
+      return (answer.body as unknown as HeartbeatResponse).proctor!;
+    };
+    expect(await heartbeat()).toEqual({ paused: null, messages: [], endedByProctor: false });
+
+    const [participant] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.sessionId, sessionId));
+    const dashboard = `${invigil.url}/app/sessions/${sessionId}/dashboard?c=${teacher.scope}`;
+    const control = async (form: Record<string, string>) => {
+      await teacher.browser.request(dashboard);
+      const done = await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/controls?c=${teacher.scope}`, { form });
+      expect(done.status, done.body.slice(0, 400)).toBe(200);
+      return /id="controls-notice">([^<]+)</.exec(done.body)?.[1] ?? '';
+    };
+
+    // A message to everyone: the heartbeat carries it; the acknowledgement removes it and is logged.
+    expect(await control({ who: 'all', action: 'message', text: 'Ten minutes left.' })).toContain('Message sent to everyone in the session (1).');
+    const withMessage = await heartbeat();
+    expect(withMessage.messages.map((m) => m.text)).toEqual(['Ten minutes left.']);
+    const ack = await api(invigil, `/attempts/${attemptId}/proctor-messages/${withMessage.messages[0].id}/acknowledge`, {}, token);
+    expect(ack.body).toEqual({ acknowledged: true });
+    expect((await heartbeat()).messages).toEqual([]);
+    const [stored] = await invigil.db.select().from(proctorMessages).where(eq(proctorMessages.participantId, participant.id));
+    expect(stored.acknowledgedAt).not.toBeNull();
+    expect((await teacher.browser.request(dashboard)).body).toContain('1 of 1 acknowledged');
+
+    // Pause one student: the heartbeat says so with the words; resume gives the time back in the Moodle override.
+    expect(await control({ who: String(participant.id), action: 'pause', text: 'Please show your ID to the camera.' })).toContain('Paused: 1');
+    expect((await heartbeat()).paused).toMatchObject({ message: 'Please show your ID to the camera.' });
+    expect(await control({ who: String(participant.id), action: 'resume' })).toContain('Resumed: 1');
+    expect((await heartbeat()).paused).toBeNull();
+    const override = () => platform.moodle.overrides.find((o) => o.quiz === moodleQuiz.quizId && o.userid === 'student-ctl');
+    expect(override()?.timelimit).toBe(1800 + 60);
+    let [row] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.id, participant.id));
+    expect(row.extraMinutes).toBe(1);
+    expect(row.extraTimeNote).toBe(`Moodle: the student's time limit is now 31 minutes (user override ${override()!.id}).`);
+
+    // Extra time by hand adds to it.
+    expect(await control({ who: String(participant.id), action: 'extra_time', minutes: '5' })).toContain('+5 min for Cal Control.');
+    expect(override()?.timelimit).toBe(1800 + 6 * 60);
+    [row] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.id, participant.id));
+    expect(row.extraMinutes).toBe(6);
+
+    // Ending the attempt: the next heartbeat tells the extension.
+    expect(await control({ who: String(participant.id), action: 'end' })).toContain('Ending 1 attempt(s)');
+    expect((await heartbeat()).endedByProctor).toBe(true);
+
+    const log = await invigil.db.select().from(sessionLog).where(eq(sessionLog.sessionId, sessionId));
+    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(['message_sent', 'message_acknowledged', 'paused', 'resumed', 'extra_time', 'attempt_ended']));
+    expect(log.find((e) => e.action === 'extra_time' && e.details.why === 'given by the proctor')?.actorName).toBe('Tess Teacher');
+  });
+});
