@@ -467,6 +467,11 @@ export const sessionParticipants = pgTable('session_participants', {
   extraTimeNote: text('extra_time_note'),
   /** The proctor ended this student's attempt: the extension finishes it at its next heartbeat. */
   endRequestedAt: timestamp('end_requested_at', { withTimezone: true }),
+  /** The proctor confirmed the student's identification (NCCER's script), and who did. */
+  idConfirmedAt: timestamp('id_confirmed_at', { withTimezone: true }),
+  idConfirmedBy: text('id_confirmed_by'),
+  /** The proctor let this student continue on another device (their first computer failed): the next start may. */
+  resumeAllowedAt: timestamp('resume_allowed_at', { withTimezone: true }),
   invitedAt: timestamp('invited_at', { withTimezone: true }),
   /** When the email invitation was queued (once per participant). */
   invitationSentAt: timestamp('invitation_sent_at', { withTimezone: true }),
@@ -511,3 +516,13 @@ export const proctorMessages = pgTable('proctor_messages', {
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
   acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
 }, (t) => [index('proctor_messages_participant_idx').on(t.participantId)]);
+
+/** The proctor's script (a profile's checklist): each item ticked once, with who and when. */
+export const sessionChecklist = pgTable('session_checklist', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => proctoredSessions.id, { onDelete: 'cascade' }),
+  item: text('item').notNull(),
+  tickedBy: text('ticked_by').notNull(),
+  tickedByName: text('ticked_by_name'),
+  tickedAt: timestamp('ticked_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('session_checklist_item_idx').on(t.sessionId, t.item)]);

@@ -51,6 +51,7 @@ function render(row: DashboardRow) {
   cell(tr, 'elapsed', t.elapsed);
   cell(tr, 'remaining', t.remaining);
   cell(tr, 'flags', String(row.flags));
+  cell(tr, 'id', row.idConfirmedAt ? 'confirmed' : 'not yet');
   cell(tr, 'messages', row.messages ? `${row.acknowledged} of ${row.messages} acknowledged` : '—');
   cell(tr, 'extra', row.extraMinutes ? `+${row.extraMinutes} min${row.extraTimeNote ? ` — ${row.extraTimeNote}` : ''}` : '—');
   const old = body.querySelector(`tr[data-participant="${row.id}"]`);

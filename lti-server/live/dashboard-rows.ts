@@ -18,6 +18,8 @@ export type DashboardRow = {
   pausedAt: string | null; extraMinutes: number; extraTimeNote: string | null;
   /** Messages sent, and how many the student has acknowledged. */
   messages: number; acknowledged: number; endRequested: boolean;
+  /** When the proctor confirmed the student's identification. */
+  idConfirmedAt: string | null;
 };
 export type DashboardFlag = { id: number; participantId: number; name: string; type: string; label: string; severity: string; at: string; summary: string };
 
@@ -48,7 +50,7 @@ export async function dashboardRows(db: Database, session: Session, quiz: Quiz, 
       flags: counts.find((c) => c.attemptId === p.attemptId)?.n ?? 0,
       pausedAt: iso(p.pausedAt), extraMinutes: p.extraMinutes, extraTimeNote: p.extraTimeNote,
       messages: sent.find((m) => m.participantId === p.id)?.n ?? 0, acknowledged: sent.find((m) => m.participantId === p.id)?.acknowledged ?? 0,
-      endRequested: p.endRequestedAt !== null,
+      endRequested: p.endRequestedAt !== null, idConfirmedAt: iso(p.idConfirmedAt),
     };
   });
 }

@@ -4,7 +4,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { moodleCourseModule, canvasQuiz } from '../../models/lms-quiz.ts';
 import type { ProctorState } from '../../models/contracts.ts';
-import { attempts, proctorMessages, sessionLog, sessionParticipants, type proctoredSessions, type quizzes } from '../../models/schema.ts';
+import { attempts, proctorMessages, sessionChecklist, sessionLog, sessionParticipants, type proctoredSessions, type quizzes } from '../../models/schema.ts';
 import type { SessionAction } from '../../models/sessions.ts';
 import type { Database } from '../database.ts';
 import type { LmsConnectionStore } from '../gate/lms-connections.ts';
@@ -133,4 +133,31 @@ export async function acknowledge(db: Database, participantId: number, messageId
   await db.insert(sessionLog).values({ sessionId: message.sessionId, participantId, actorId: p?.userId ?? `participant:${participantId}`, actorName: p?.name, action: 'message_acknowledged', details: { messageId, text: message.text } });
   await publishLive(db, { kind: 'participant', sessionId: message.sessionId, participantId });
   return true;
+}
+
+/** The proctor confirmed each student's identification (NCCER's script requires it for every test-taker). */
+export async function confirmIdentity(db: Database, session: Session, actor: LtiActor, list: Participant[]) {
+  const now = new Date();
+  const confirming = list.filter((p) => !p.idConfirmedAt);
+  for (const p of confirming) await db.update(sessionParticipants).set({ idConfirmedAt: now, idConfirmedBy: actor.userName ?? actor.userId }).where(eq(sessionParticipants.id, p.id));
+  await logged(db, session, actor, 'id_confirmed', confirming);
+  return confirming.length;
+}
+
+/** One item of the profile's script, ticked once (a second tick keeps the first time). */
+export async function tickChecklist(db: Database, session: Session, actor: LtiActor, item: string) {
+  const [ticked] = await db.insert(sessionChecklist).values({ sessionId: session.id, item, tickedBy: actor.userId, tickedByName: actor.userName }).onConflictDoNothing().returning();
+  if (ticked) {
+    await db.insert(sessionLog).values({ sessionId: session.id, actorId: actor.userId, actorName: actor.userName, action: 'checklist_ticked', details: { item } });
+    await publishLive(db, { kind: 'session', sessionId: session.id });
+  }
+  return Boolean(ticked);
+}
+
+/** The proctor lets a student whose computer failed continue on another device: their next start may. */
+export async function allowResume(db: Database, session: Session, actor: LtiActor, list: Participant[]) {
+  const allowed = list.filter((p) => p.attemptId && (p.status === 'in_session' || p.status === 'disconnected'));
+  for (const p of allowed) await db.update(sessionParticipants).set({ resumeAllowedAt: new Date() }).where(eq(sessionParticipants.id, p.id));
+  await logged(db, session, actor, 'resume_allowed', allowed);
+  return allowed.length;
 }

@@ -126,3 +126,20 @@ export function studentIdentity(actor: LtiActor, launchRow: { email: string | nu
   const lmsUserId = typeof custom?.canvas_user_id === 'string' && /^[0-9]{1,20}$/.test(custom.canvas_user_id) ? custom.canvas_user_id : null;
   return { userId: actor.userId, lmsUserId, email: launchRow.email, name: actor.userName };
 }
+
+/**
+ * A student In Session (or Disconnected) starts again: only on the proctor's word (their first computer failed).
+ * Then the first attempt ends unsubmitted (its recording is finalised as it is) and the new one takes its place;
+ * without it, the answer says whom to ask.
+ */
+export async function replaceAttempt(db: Database, participant: Participant, now = new Date()) {
+  if (!participant.attemptId || !(participant.status === 'in_session' || participant.status === 'disconnected')) return { replaced: undefined };
+  if (!participant.resumeAllowedAt) {
+    throw new HttpError(409, 'attempt_running', 'Your proctored attempt in this session is still open on another computer. If that computer failed, ask your proctor to let you continue on this one, then start again.');
+  }
+  const [old] = await db.update(attempts).set({ status: 'unsubmitted', idleFinalizedAt: now })
+    .where(and(eq(attempts.id, participant.attemptId), inArray(attempts.status, ['ready', 'in_progress']))).returning({ id: attempts.id });
+  await db.update(sessionParticipants).set({ resumeAllowedAt: null }).where(eq(sessionParticipants.id, participant.id));
+  await db.insert(sessionLog).values({ sessionId: participant.sessionId, participantId: participant.id, actorId: participant.userId ?? `participant:${participant.id}`, actorName: participant.name, action: 'resumed_elsewhere', details: { previousAttemptId: participant.attemptId } });
+  return { replaced: old?.id };
+}

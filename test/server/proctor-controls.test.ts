@@ -1,12 +1,13 @@
 // The proctor's controls during a session, through the real server and the Moodle-like test LMS's web services: a
 // message the extension receives with its heartbeat and acknowledges; a pause the heartbeat carries and a resume that
 // gives the pause back as extra time in the student's Moodle override; extra time by hand; ending one attempt. Each
-// action in the session log.
+// action in the session log; the NCCER script ticked, the identification confirmed; a student going on on another
+// device once the proctor allows it.
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import type { HeartbeatResponse } from '../../models/contracts.ts';
-import { proctorMessages, sessionLog, sessionParticipants } from '../../models/schema.ts';
+import { attempts, proctoredSessions, proctorMessages, sessionLog, sessionParticipants } from '../../models/schema.ts';
 import { adminKey } from '../../lti-server/admin/running-server.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch, quizSettingsForm } from '../support/flows.ts';
@@ -95,8 +96,40 @@ describe('the proctor\'s controls', () => {
     expect(await control({ who: String(participant.id), action: 'end' })).toContain('Ending 1 attempt(s)');
     expect((await heartbeat()).endedByProctor).toBe(true);
 
+    // The NCCER script: each item ticked once with the time; each student's identification confirmed.
+    await invigil.db.update(proctoredSessions).set({ profileKey: 'nccer' }).where(eq(proctoredSessions.id, sessionId));
+    const script = (await teacher.browser.request(dashboard)).body;
+    expect(script).toContain('Read the NCCER Remote Proctoring Script aloud');
+    const tick = await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/checklist?c=${teacher.scope}`, { form: { item: 'Read the NCCER Remote Proctoring Script aloud' } });
+    expect(tick.body).toMatch(/data-ticked="yes">✓ Read the NCCER Remote Proctoring Script aloud — Tess Teacher, \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    const bogus = await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/checklist?c=${teacher.scope}`, { form: { item: 'Something else' } });
+    expect(bogus.status).toBe(400);
+    expect(await control({ who: String(participant.id), action: 'confirm_id' })).toContain('Identification confirmed: 1');
+    [row] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.id, participant.id));
+    expect(row).toMatchObject({ idConfirmedBy: 'Tess Teacher' });
+
+    // A second student's computer fails: a start elsewhere is refused until the proctor allows it, then replaces the
+    // attempt that stopped (ended unsubmitted), without using up one of the quiz's attempts.
+    const dee = await launch(platform, { user: 'student-dee', name: 'Dee Device', role: 'learner', resource: resourceLinkId });
+    await dee.browser.request(dee.page.url);
+    await dee.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${dee.scope}`, { form: { code } });
+    const first = JSON.parse((await dee.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${dee.scope}`, { json: { acknowledged: true } })).body) as { attemptId: string; startToken: string };
+    expect((await api(invigil, '/attempts/start', { startToken: first.startToken })).status).toBe(201);
+    const laptop = await launch(platform, { user: 'student-dee', name: 'Dee Device', role: 'learner', resource: resourceLinkId });
+    await laptop.browser.request(laptop.page.url);
+    const refused = await laptop.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${laptop.scope}`, { json: { acknowledged: true } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('ask your proctor to let you continue on this one');
+    const [deeRow] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.userId, 'student-dee'));
+    expect(await control({ who: String(deeRow.id), action: 'allow_resume' })).toContain('May continue on another device: 1');
+    const second = await laptop.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${laptop.scope}`, { json: { acknowledged: true } });
+    expect(second.status, second.body).toBe(201);
+    const secondId = (JSON.parse(second.body) as { attemptId: string }).attemptId;
+    expect((await invigil.db.select().from(attempts).where(eq(attempts.id, first.attemptId)))[0].status).toBe('unsubmitted');
+    expect((await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.id, deeRow.id)))[0]).toMatchObject({ attemptId: secondId, status: 'in_session', resumeAllowedAt: null });
+
     const log = await invigil.db.select().from(sessionLog).where(eq(sessionLog.sessionId, sessionId));
-    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(['message_sent', 'message_acknowledged', 'paused', 'resumed', 'extra_time', 'attempt_ended']));
+    expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(['message_sent', 'message_acknowledged', 'paused', 'resumed', 'extra_time', 'attempt_ended', 'checklist_ticked', 'id_confirmed', 'resume_allowed', 'resumed_elsewhere']));
     expect(log.find((e) => e.action === 'extra_time' && e.details.why === 'given by the proctor')?.actorName).toBe('Tess Teacher');
   });
 });

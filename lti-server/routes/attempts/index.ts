@@ -24,11 +24,11 @@ import { findAttempt, loadAttempt } from './load.ts';
 import { acknowledgeParams, createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
 import { acknowledge, proctorStateFor } from '../../sessions/proctor-controls.ts';
 import { extensionRemovedPage, takeQuizPage } from './views.ts';
-import { participantCompleted, participantStarted, studentIdentity, studentSessionState } from '../../sessions/session-entry.ts';
+import { participantCompleted, participantStarted, replaceAttempt, studentIdentity, studentSessionState } from '../../sessions/session-entry.ts';
 import { codeEntryPage, lobbyPage } from '../sessions/views.ts';
 import { launchOf } from '../sessions/load.ts';
 
-export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
+export function attemptPages({ db, tokens, config, limiter, queue }: RouteContext) {
   const router = Router();
   // Per student: a campus NAT puts hundreds of them behind one address.
   const student = (method: 'get' | 'post', path: string) => route(router, method, path).authenticate(launchSession(db))
@@ -65,15 +65,18 @@ export function attemptPages({ db, tokens, config, limiter }: RouteContext) {
     // Attempts that started count; a start page opened and left does not.
     const [launch] = await db.select({ token: launches.token, email: launches.email }).from(launches).where(eq(launches.id, actor.launchId));
     const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown; canvas_user_id?: unknown } } | undefined)?.custom;
-    const maxAttempts = attemptLimit(readQuizSettings(quiz.settings).maxAttempts, custom?.allowed_attempts);
-    const [{ started }] = await db.select({ started: count() }).from(attempts)
-      .where(and(eq(attempts.quizId, quiz.id), eq(attempts.userId, actor.userId), isNotNull(attempts.startedAt)));
-    if (started >= maxAttempts) {
-      throw new HttpError(409, 'attempts_used', `You have used all ${maxAttempts} proctored attempt${maxAttempts === 1 ? '' : 's'} this quiz allows. If you need another, ask your instructor.`);
-    }
     const sessionState = await studentSessionState(db, quiz, studentIdentity(actor, { email: launch?.email ?? null, token: launch?.token ?? {} }));
     if (sessionState.kind === 'code') throw conflict('This quiz is taken in a proctored session: enter its enrollment code first.');
     if (sessionState.kind === 'waiting') throw conflict('Your proctor has not started the session yet: wait in the lobby.');
+    // A student going on on another device, as their proctor allowed: the same attempt in the LMS, not another one.
+    const { replaced } = sessionState.kind === 'started' ? await replaceAttempt(db, sessionState.participant) : { replaced: undefined };
+    if (replaced) await queue.finalizeAttempt(replaced);
+    const maxAttempts = attemptLimit(readQuizSettings(quiz.settings).maxAttempts, custom?.allowed_attempts);
+    const [{ started }] = await db.select({ started: count() }).from(attempts)
+      .where(and(eq(attempts.quizId, quiz.id), eq(attempts.userId, actor.userId), isNotNull(attempts.startedAt)));
+    if (started - (replaced ? 1 : 0) >= maxAttempts) {
+      throw new HttpError(409, 'attempts_used', `You have used all ${maxAttempts} proctored attempt${maxAttempts === 1 ? '' : 's'} this quiz allows. If you need another, ask your instructor.`);
+    }
     const start = tokens.newStartToken();
     const [attempt] = await db.insert(attempts).values({
       quizId: quiz.id,

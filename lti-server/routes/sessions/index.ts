@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { and, asc, count, desc, eq, inArray, isNull, min } from 'drizzle-orm';
-import { attempts, proctoredSessions, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
+import { attempts, proctoredSessions, sessionAuditors, sessionChecklist, sessionLog, sessionParticipants } from '../../../models/schema.ts';
 import { newEnrollmentCode, participantStatusLabels, seatedStatuses, type SessionAction } from '../../../models/sessions.ts';
 import { checkSession, policyProfiles, type Refusal } from '../../../models/session-profiles.ts';
 import type { Database } from '../../database.ts';
@@ -27,8 +27,8 @@ import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { launchOf, loadSession, type LoadedSession } from './load.ts';
-import { actionForm, auditorForm, codeForm, controlsForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
-import { endAttempts, giveExtraTime, pause, resume, sendMessage, targets } from '../../sessions/proctor-controls.ts';
+import { actionForm, auditorForm, checklistForm, codeForm, controlsForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
+import { allowResume, confirmIdentity, endAttempts, giveExtraTime, pause, resume, sendMessage, targets, tickChecklist } from '../../sessions/proctor-controls.ts';
 import { codeEntryPage, dashboardPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
 import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
 import { openEventStream } from '../../live/event-stream.ts';
@@ -195,11 +195,21 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
     const q = sessionQuery(session);
     const rows = await dashboardRows(db, record, record.quiz, config.heartbeatTimeoutMs);
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 500) : undefined;
+    const ticked = await db.select().from(sessionChecklist).where(eq(sessionChecklist.sessionId, record.id));
     res.type('html').send(dashboardPage(record, record.quiz, rows, {
       streamUrl: `/app/sessions/${record.id}/live?${q}`, backUrl: `/app/sessions/${record.id}?${q}`, readOnly: false,
       controls: { action: `/app/sessions/${record.id}/controls?${q}`, csrf: session.csrfToken, notice },
+      script: { action: `/app/sessions/${record.id}/checklist?${q}`, items: policyProfiles[record.profileKey]?.checklist ?? [], ticked },
     }));
   });
+
+  proctor('post', '/sessions/:sessionId/checklist').form(checklistForm, () => errorPage(400, 'Choose an item of the script.'))
+    .handle(async ({ res, actor, record, session, input }) => {
+      const script = policyProfiles[record.profileKey]?.checklist ?? [];
+      if (!script.includes(input.item)) throw new HttpError(400, 'not_in_script', "That is not an item of this session's script.");
+      const ticked = await tickChecklist(db, record, actor, input.item);
+      res.redirect(303, `/app/sessions/${record.id}/dashboard?${sessionQuery(session)}&notice=${encodeURIComponent(ticked ? `Ticked: ${input.item}.` : `Already ticked: ${input.item}.`)}`);
+    });
 
   proctor('post', '/sessions/:sessionId/controls').form(controlsForm, (_c, problems) => errorPage(400, `Not done: ${problems.map((p) => p.message).join(' ')} Go back and correct it.`))
     .handle(async ({ res, actor, record, session, input }) => {
@@ -216,6 +226,8 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
         case 'resume': notice = `Resumed: ${await resume(db, connections, record, record.quiz, actor, list)} (${who}); each pause is given back as extra time.`; break;
         case 'extra_time': notice = `+${input.minutes} min for ${who}. ${[...new Set(await giveExtraTime(db, connections, record, record.quiz, actor, list, input.minutes, 'given by the proctor'))].join(' ')}`; break;
         case 'end': notice = `Ending ${await endAttempts(db, record, actor, list)} attempt(s) (${who}): the extension finishes at its next heartbeat.`; break;
+        case 'allow_resume': notice = `May continue on another device: ${await allowResume(db, record, actor, list)} (${who}); their next start replaces the attempt that stopped.`; break;
+        case 'confirm_id': notice = `Identification confirmed: ${await confirmIdentity(db, record, actor, list)} (${who}).`; break;
       }
       res.redirect(303, `/app/sessions/${record.id}/dashboard?${sessionQuery(session)}&notice=${encodeURIComponent(notice)}`);
     });

@@ -45,7 +45,8 @@ export const actionForm = z.object({});
 /** The dashboard's one control form: who (a participant or everyone), what, and its words or minutes. */
 export const controlsForm = z.object({
   who: z.union([z.literal('all'), z.coerce.number().int().min(1)]),
-  action: z.enum(['message', 'pause', 'resume', 'extra_time', 'end'], { message: 'Choose an action.' }),
+  action: z.enum(['message', 'pause', 'resume', 'extra_time', 'end', 'confirm_id', 'allow_resume'], { message: 'Choose an action.' }),
   text: z.string().trim().max(500, 'The message: at most 500 characters.').default(''),
   minutes: z.coerce.number({ message: 'Extra minutes: a number.' }).int().min(1, 'Extra minutes: at least 1.').max(600, 'Extra minutes: at most 600.').default(5),
 });
+export const checklistForm = z.object({ item: z.string().min(1).max(300) });

@@ -1,4 +1,4 @@
-import type { proctoredSessions, quizzes, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
+import type { proctoredSessions, quizzes, sessionAuditors, sessionChecklist, sessionLog, sessionParticipants } from '../../../models/schema.ts';
 import { enrollmentModeLabels, enrollmentModes, participantStatusLabels, type ParticipantStatus } from '../../../models/sessions.ts';
 import { policyProfiles, type Refusal } from '../../../models/session-profiles.ts';
 import { html, jsonScript } from '../../pages/html.ts';
@@ -155,7 +155,7 @@ export function lobbyPage(quiz: Quiz, session: Session, options: { statusUrl: st
 }
 
 const rowHtml = (r: DashboardRow) => html`<tr data-participant="${String(r.id)}" data-status="${r.status}"><th scope="row">${r.name}</th><td class="status">${r.label}</td>
-<td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td><td class="messages">${r.messages ? `${r.acknowledged} of ${r.messages} acknowledged` : '—'}</td><td class="extra">${r.extraMinutes ? `+${r.extraMinutes} min` : '—'}</td></tr>`;
+<td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td><td class="id">${r.idConfirmedAt ? 'confirmed' : 'not yet'}</td><td class="messages">${r.messages ? `${r.acknowledged} of ${r.messages} acknowledged` : '—'}</td><td class="extra">${r.extraMinutes ? `+${r.extraMinutes} min` : '—'}</td></tr>`;
 
 /** The proctor's controls: one form, for one student or all. */
 function controlsHtml(rows: DashboardRow[], action: string, csrf: string, notice?: string) {
@@ -169,14 +169,28 @@ ${notice ? html`<p class="notice ok" role="status" id="controls-notice">${notice
 <label class="check"><input type="radio" name="action" value="pause"> Pause: cover the quiz with the message</label>
 <label class="check"><input type="radio" name="action" value="resume"> Resume (the pause comes back as extra time)</label>
 <label class="check"><input type="radio" name="action" value="extra_time"> Give extra time</label>
-<label class="check"><input type="radio" name="action" value="end"> End the attempt</label></fieldset>
+<label class="check"><input type="radio" name="action" value="end"> End the attempt</label>
+<label class="check"><input type="radio" name="action" value="confirm_id"> Confirm the student's identification</label>
+<label class="check"><input type="radio" name="action" value="allow_resume"> Let the student continue on another device (their computer failed)</label></fieldset>
 <label for="c-text">Message</label><textarea id="c-text" name="text" rows="2" maxlength="500"></textarea>
 <label for="c-minutes">Extra minutes</label><input id="c-minutes" name="minutes" type="number" min="1" max="600" value="5">
 <button type="submit">Do it</button></form></section>`;
 }
 
 /** The live dashboard: every student's status and times, and new flags as alerts (seen and heard). */
-export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean; controls?: { action: string; csrf: string; notice?: string } }) {
+type ScriptOptions = { action: string; items: string[]; ticked: (typeof sessionChecklist.$inferSelect)[] };
+
+/** The profile's script: each item with a button until it is ticked, then who ticked it and when. */
+function scriptHtml(script: ScriptOptions, csrf: string) {
+  if (!script.items.length) return '';
+  return html`<section aria-labelledby="script-heading"><h2 id="script-heading">Proctor's script</h2><ul id="script">${script.items.map((item) => {
+    const done = script.ticked.find((t) => t.item === item);
+    return done ? html`<li data-ticked="yes">✓ ${item} — ${done.tickedByName ?? done.tickedBy}, ${utc(done.tickedAt)}</li>`
+      : html`<li data-ticked="no"><form method="post" action="${script.action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="item" value="${item}"><button type="submit">Done<span class="visually-hidden">: ${item}</span></button></form> ${item}</li>`;
+  })}</ul></section>`;
+}
+
+export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean; controls?: { action: string; csrf: string; notice?: string }; script?: ScriptOptions }) {
   return page(`Live · ${session.name}`, html`${options.backUrl ? html`<p><a href="${options.backUrl}">← ${session.name}</a></p>` : ''}
 <h1>Live: ${session.name}</h1>
 <p>${quiz.title}. <span id="session-state">${sessionState(session)}</span>${options.readOnly ? ' · read-only' : ''}</p>
@@ -188,9 +202,10 @@ export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[]
 </section>
 <h2>Students</h2>
 <table id="live-participants"><caption class="muted">Elapsed and remaining time count from each student's start</caption>
-<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th><th scope="col">Messages</th><th scope="col">Extra time</th></tr></thead>
+<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th><th scope="col">ID</th><th scope="col">Messages</th><th scope="col">Extra time</th></tr></thead>
 <tbody>${rows.map(rowHtml)}</tbody></table>
-${options.controls && !options.readOnly ? controlsHtml(rows, options.controls.action, options.controls.csrf, options.controls.notice) : ''}`, {
+${options.controls && !options.readOnly ? controlsHtml(rows, options.controls.action, options.controls.csrf, options.controls.notice) : ''}
+${options.controls && options.script && !options.readOnly ? scriptHtml(options.script, options.controls.csrf) : ''}`, {
     data: jsonScript('invigil-live', { streamUrl: options.streamUrl, rows, session: dashboardSession(session) }),
     module: 'live-dashboard',
   });
