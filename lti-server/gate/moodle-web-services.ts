@@ -23,7 +23,7 @@ export function moodleForm(params: Record<string, unknown>, prefix = '', form = 
   return form;
 }
 
-export type MoodleAttempt = { id: number; attempt: number; state: 'inprogress' | 'overdue' | 'finished' | 'abandoned'; timestart: number; timefinish: number };
+export type MoodleAttempt = { id: number; attempt: number; state: 'inprogress' | 'overdue' | 'finished' | 'abandoned'; timestart: number; timefinish: number; sumgrades?: number | null };
 
 export function moodleWebServices(siteUrl: string, token: string, fetchImpl: typeof fetch = fetch) {
   async function call<T>(wsfunction: MoodleFunction, params: Record<string, unknown>): Promise<T> {

@@ -72,6 +72,11 @@ describe('a session in the browser', () => {
     await dashboard.click('#sound');
     expect(await dashboard.$eval('#sound', (b) => b.getAttribute('aria-pressed'))).toBe('true');
     expect(await accessibilityViolations(dashboard)).toEqual([]);
+    // The report, with its charts and their tables.
+    await teacher.bringToFront();
+    await teacher.goto(await teacher.$eval('#report-link', (a) => (a as HTMLAnchorElement).href));
+    expect(await teacher.$eval('#report-figures', (d) => d.textContent)).toContain('Joined');
+    expect(await accessibilityViolations(teacher)).toEqual([]);
     await learner.close();
     await proctor.close();
   });

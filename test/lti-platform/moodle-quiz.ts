@@ -21,7 +21,8 @@ export type MoodleQuiz = {
   secureWindow: boolean;
 };
 type Override = { id: number; quiz: number; userid: string; password?: string; timelimit?: number };
-type Attempt = { id: number; quiz: number; userid: string; attempt: number; state: 'inprogress' | 'overdue' | 'finished' | 'abandoned'; timestart: number; timefinish: number; page: number; answers: Record<string, string> };
+/** `sumgrades`: the attempt's marks once graded (this emulator does not grade: a test sets it, as a teacher's grading would). */
+type Attempt = { id: number; quiz: number; userid: string; attempt: number; state: 'inprogress' | 'overdue' | 'finished' | 'abandoned'; timestart: number; timefinish: number; page: number; answers: Record<string, string>; sumgrades?: number };
 type Session = { sid: string; userid: string; sesskey: string; passwordChecked: Set<number> };
 
 const esc = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -373,7 +374,7 @@ ${quiz.secureWindow ? '<input type="button" id="secureclosebutton" value="Finish
         const status = typeof params.status === 'string' ? params.status : 'finished';
         const theirs = attempts.filter((a) => a.quiz === quiz.quizId && a.userid === params.userid)
           .filter((a) => status === 'all' || (status === 'finished' ? a.state === 'finished' : a.state !== 'finished'));
-        return res.json({ attempts: theirs.map((a) => ({ id: a.id, quiz: a.quiz, userid: a.userid, attempt: a.attempt, state: a.state, timestart: a.timestart, timefinish: a.timefinish, sumgrades: null })), warnings: [] });
+        return res.json({ attempts: theirs.map((a) => ({ id: a.id, quiz: a.quiz, userid: a.userid, attempt: a.attempt, state: a.state, timestart: a.timestart, timefinish: a.timefinish, sumgrades: a.sumgrades ?? null })), warnings: [] });
       }
       default:
         return wsError(res, 'invalidrecord', 'Can\'t find data record in database table external_functions.', 'dml_missing_record_exception');

@@ -29,7 +29,10 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 import { launchOf, loadSession, type LoadedSession } from './load.ts';
 import { actionForm, auditorForm, checklistForm, codeForm, controlsForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
 import { allowResume, confirmIdentity, endAttempts, giveExtraTime, pause, resume, sendMessage, targets, tickChecklist } from '../../sessions/proctor-controls.ts';
-import { codeEntryPage, dashboardPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
+import { codeEntryPage, dashboardPage, reportPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
+import { sessionReport } from '../../sessions/session-report.ts';
+import { sessionReportPdf } from '../../sessions/session-report-pdf.ts';
+import { csv } from '../../review/csv.ts';
 import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
 import { openEventStream } from '../../live/event-stream.ts';
 
@@ -201,6 +204,25 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
       controls: { action: `/app/sessions/${record.id}/controls?${q}`, csrf: session.csrfToken, notice },
       script: { action: `/app/sessions/${record.id}/checklist?${q}`, items: policyProfiles[record.profileKey]?.checklist ?? [], ticked },
     }));
+  });
+
+  proctor('get', '/sessions/:sessionId/report').handle(async ({ res, record, session }) => {
+    const [fresh] = await db.select().from(proctoredSessions).where(eq(proctoredSessions.id, record.id));
+    res.type('html').send(reportPage(fresh, record.quiz, await sessionReport(db, connections, fresh, record.quiz), sessionQuery(session)));
+  });
+
+  proctor('get', '/sessions/:sessionId/report.csv').handle(async ({ res, record }) => {
+    const report = await sessionReport(db, connections, record, record.quiz);
+    const iso = (d: Date | null) => d?.toISOString() ?? '';
+    res.type('text/csv').attachment('invigil-session-report.csv').send(csv([
+      ['student', 'email', 'lms_user_id', 'status', 'joined_at', 'started_at', 'completed_at', 'minutes', 'score', 'flags', 'messages', 'acknowledged', 'extra_minutes', 'id_confirmed_at'],
+      ...report.rows.map((r) => [r.name, r.email, r.lmsUserId, r.status, iso(r.joinedAt), iso(r.startedAt), iso(r.completedAt), r.minutes, r.score, r.flags, r.messages, r.acknowledged, r.extraMinutes, iso(r.idConfirmedAt)]),
+    ]));
+  });
+
+  proctor('get', '/sessions/:sessionId/report.pdf').handle(async ({ res, actor, record }) => {
+    const report = await sessionReport(db, connections, record, record.quiz);
+    res.type('application/pdf').attachment('invigil-session-report.pdf').send(await sessionReportPdf(record, record.quiz, report, actor.userName ?? actor.userId));
   });
 
   proctor('post', '/sessions/:sessionId/checklist').form(checklistForm, () => errorPage(400, 'Choose an item of the script.'))

@@ -7,6 +7,8 @@ import type { RowReport } from '../../sessions/enrollment.ts';
 import { entryClosesAt, sessionEndsAt } from '../../sessions/session-entry.ts';
 import { utcToZoned } from '../../sessions/zoned-time.ts';
 import type { SessionFormInput } from './schema.ts';
+import { scoreBins, type SessionReport } from '../../sessions/session-report.ts';
+import { barChart, stepChart } from '../../pages/charts.ts';
 import { dashboardSession, type DashboardRow } from '../../live/dashboard-rows.ts';
 
 type Quiz = typeof quizzes.$inferSelect;
@@ -93,7 +95,7 @@ ${problemList('Refused:', (options.refusals ?? []).map((r) => r.message))}
 <dt>Policy profile</dt><dd>${profile?.name ?? s.profileKey}</dd>
 <dt>Proctors</dt><dd>${s.proctors.map((p) => p.name ?? p.userId).join(', ')}</dd>
 </dl>
-<p><a href="/app/sessions/${s.id}/dashboard?${q}" id="dashboard-link">Open the live dashboard</a></p>
+<p><a href="/app/sessions/${s.id}/dashboard?${q}" id="dashboard-link">Open the live dashboard</a> · <a href="/app/sessions/${s.id}/report?${q}" id="report-link">Report</a></p>
 <div class="actions">${!s.startedAt && !s.endedAt ? post('start', 'Start the session', 'start-session') : ''}${!s.endedAt ? post('end', 'End the session', 'end-session') : ''}</div>
 <h2>Participants</h2>
 <p id="participant-counts">${[...counts].map(([status, n]) => `${participantStatusLabels[status]}: ${n}`).join(' · ') || 'Nobody yet.'}</p>
@@ -209,4 +211,33 @@ ${options.controls && options.script && !options.readOnly ? scriptHtml(options.s
     data: jsonScript('invigil-live', { streamUrl: options.streamUrl, rows, session: dashboardSession(session) }),
     module: 'live-dashboard',
   });
+}
+
+const percent = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)} %`);
+
+/** The session's report: participation, completion, time, scores, flags, messages and extra time, with charts. */
+export function reportPage(session: Session, quiz: Quiz, report: SessionReport, query: string) {
+  const bins = scoreBins(report.scores.values);
+  const base = `/app/sessions/${session.id}`;
+  return page(`Report · ${session.name}`, html`<p><a href="${base}?${query}">← ${session.name}</a></p>
+<h1>Report: ${session.name}</h1>
+<p>${quiz.title}. ${sessionState(session)}. <a href="${base}/report.csv?${query}">Download as CSV</a> · <a href="${base}/report.pdf?${query}">Download as PDF</a></p>
+<dl class="facts" id="report-figures">
+<dt>Invited</dt><dd>${String(report.invited)}</dd><dt>Joined</dt><dd>${String(report.joined)}</dd><dt>Started</dt><dd>${String(report.started)}</dd>
+<dt>Completed</dt><dd>${String(report.completed)}</dd><dt>Completion rate</dt><dd id="completion-rate">${percent(report.completionRate)} (completed ÷ started)</dd>
+<dt>Average time</dt><dd id="average-time">${report.averageMinutes === null ? '—' : `${report.averageMinutes} minutes`}</dd>
+<dt>Messages</dt><dd>${String(report.messagesSent)} sent, ${String(report.messagesAcknowledged)} acknowledged</dd>
+<dt>Extra time given</dt><dd>${String(report.extraMinutes)} minutes in all</dd>
+</dl>
+<h2>Score distribution</h2>
+<p class="muted" id="score-note">${report.scores.note}</p>
+${barChart('score-chart', 'Students by score (marks)', bins.map((b) => ({ label: `${Math.round(b.from * 10) / 10}–${Math.round(b.to * 10) / 10}`, value: b.count })), 'Students')}
+<h2>Completion over time</h2>
+${stepChart('completion-chart', 'Students completed, by minutes after the start', report.completions.map((c) => ({ x: c.minute, y: c.completed })), 'minutes', 'completed')}
+<h2>Flags by type</h2>
+${barChart('flag-chart', 'Flags raised, by type', report.flagsByType.map((f) => ({ label: f.label, value: f.count })), 'Flags')}
+<h2>Students</h2>
+<table id="report-rows"><thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Minutes</th><th scope="col">Score</th><th scope="col">Flags</th><th scope="col">Messages (acknowledged)</th><th scope="col">Extra minutes</th><th scope="col">ID confirmed</th></tr></thead>
+<tbody>${report.rows.map((r) => html`<tr><th scope="row">${r.name}</th><td>${r.status}</td><td>${r.minutes === null ? '—' : String(r.minutes)}</td><td>${r.score === null ? '—' : String(r.score)}</td>
+<td>${String(r.flags)}</td><td>${String(r.messages)} (${String(r.acknowledged)})</td><td>${String(r.extraMinutes)}</td><td>${utc(r.idConfirmedAt)}</td></tr>`)}</tbody></table>`);
 }
