@@ -8,7 +8,7 @@ import { attemptEvents, attempts, quizzes } from '../../models/schema.ts';
 import { createTokenService } from '../../lti-server/http/tokens.ts';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../lti-server/database.ts';
@@ -40,6 +40,12 @@ async function startServerProcess() {
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   return {
     url: `http://127.0.0.1:${port}`,
+    /** CPU milliseconds the server process has used (user + system, from /proc). */
+    cpuMs() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 10 ms.
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     appSecret,
     database: handle,
     /** As a crash would: no shutdown, then a new process on the same port and database. */
@@ -79,12 +85,15 @@ export const serverBenchmark = {
       /** `attemptId/eventId` of every event the server acknowledged (2xx). */
       const acknowledged = new Set<string>();
       let failures = 0;
+      /** When each answered request (heartbeat or events) finished: the CPU figure's denominator. */
+      const answered: number[] = [];
       const post = async (client: { id: string; token: string }, suffix: string, body: unknown) => {
         const started = performance.now();
         const response = await fetch(`${server.url}/ext/attempts/${client.id}${suffix}`, {
           method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` }, body: JSON.stringify(body),
         });
         const data = await response.json() as { accepted?: number };
+        answered.push(Date.now());
         return { ok: response.ok, ms: performance.now() - started, data };
       };
 
@@ -122,7 +131,10 @@ export const serverBenchmark = {
       const started = Date.now();
       const load = Promise.all(clients.map(runClient));
       // Halfway through the steady state, the server dies and comes back; requests in between fail, as they would.
-      await new Promise((r) => setTimeout(r, warmupMs + durationMs / 2));
+      await new Promise((r) => setTimeout(r, warmupMs));
+      const cpuFrom = { at: Date.now(), ms: server.cpuMs() };
+      await new Promise((r) => setTimeout(r, durationMs / 2));
+      const cpuTo = { at: Date.now(), ms: server.cpuMs() };
       const restartStarted = Date.now();
       await server.killAndRestart();
       const restartMs = Date.now() - restartStarted;
@@ -142,6 +154,8 @@ export const serverBenchmark = {
         event_p99_ms: percentile(sortedMs(steady), 99),
         warmup_p99_ms: percentile(sortedMs(latencies.filter((l) => l.at < steadyFrom)), 99),
         failed_requests: failures,
+        // The first server process over the steady half before the restart: its CPU time per request it answered.
+        cpu_ms_per_request: (cpuTo.ms - cpuFrom.ms) / Math.max(1, answered.filter((t) => t >= cpuFrom.at && t < cpuTo.at).length),
         restart_ms: restartMs,
         acknowledged_events: acknowledged.size,
         lost_events: lost.length,

@@ -27,13 +27,15 @@ const tooMany = (retryAfterSeconds: number) =>
 
 export function createRateLimiter(db: Database) {
   let calls = 0;
+  // Every request of every route runs it: prepared once, so no query is built per request.
+  const count = db.insert(rateLimitWindows).values({ key: sql.placeholder('key'), windowStart: sql.placeholder('windowStart'), hits: 1 })
+    .onConflictDoUpdate({ target: [rateLimitWindows.key, rateLimitWindows.windowStart], set: { hits: sql`${rateLimitWindows.hits} + 1` } })
+    .returning({ hits: rateLimitWindows.hits }).prepare('rate_limit_hit');
   return {
     /** Counts one request against `limit` for `principal`; over the limit is a 429 with Retry-After. */
     async hit(principal: string, limit: Limit, now = Date.now()) {
       const windowStart = new Date(now - (now % limit.windowMs));
-      const [row] = await db.insert(rateLimitWindows).values({ key: `${limit.name}:${principal}`, windowStart, hits: 1 })
-        .onConflictDoUpdate({ target: [rateLimitWindows.key, rateLimitWindows.windowStart], set: { hits: sql`${rateLimitWindows.hits} + 1` } })
-        .returning({ hits: rateLimitWindows.hits });
+      const [row] = await count.execute({ key: `${limit.name}:${principal}`, windowStart });
       // Old windows go now and then, by whichever process gets there.
       if (++calls % 500 === 0) await db.delete(rateLimitWindows).where(lt(rateLimitWindows.windowStart, new Date(now - 24 * 3_600_000)));
       if (row.hits > limit.max) throw tooMany(Math.ceil((windowStart.getTime() + limit.windowMs - now) / 1000));

@@ -1,7 +1,7 @@
 // A student starts an attempt on the tool page; the extension redeems the start token, keeps it alive, finishes it.
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { and, count, eq, gt, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNotNull, ne } from 'drizzle-orm';
 import { readQuizSettings } from '../quizzes/settings.ts';
 import { closeGate } from '../../gate/quiz-gates.ts';
 import { postProctoringScore } from '../../gate/proctoring-grade.ts';
@@ -20,7 +20,7 @@ import { presentAttemptState, presentStartedAttempt } from '../../presenters/att
 import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
 import { loadQuiz } from '../quizzes/load.ts';
-import { findAttempt, loadAttempt } from './load.ts';
+import { attemptNamed, attemptTokenPolicy, findAttempt, loadAttempt, storeHeartbeat } from './load.ts';
 import { acknowledgeParams, createAttemptBody, heartbeatBody, removalQuery, startAttemptBody } from './schema.ts';
 import { acknowledge, proctorStateFor } from '../../sessions/proctor-controls.ts';
 import { extensionRemovedPage, takeQuizPage } from './views.ts';
@@ -113,23 +113,26 @@ export function attemptApi({ db, tokens, queue, config, limiter, connections, lt
     res.status(201).json(presentStartedAttempt(attempt, await tokens.attempt.sign(attempt.id), await disabledFlagsFor(db, attempt.quizId, attempt.userId), removalUrl));
   });
 
+  // The hot path (every running attempt, every 5 s): the token names the attempt, so the beat is checked and stored
+  // in one statement; only a refused beat reads the attempt, to say why.
   route(router, 'post', '/attempts/:attemptId/heartbeat').authenticate(authenticate).limit(limiter, { name: 'heartbeat', max: 120, windowMs: 60_000 })
-    .validate(heartbeatBody).load(loadAttempt(db), 'That attempt').authorize(attemptPolicy, 'record')
-    .handle(async ({ res, record: attempt, input: beat, attemptToken }) => {
-    const expected = Buffer.from(await signHeartbeat(attemptToken, attempt.id, beat));
+    .validate(heartbeatBody).load(attemptNamed, 'That attempt').authorize(attemptTokenPolicy, 'beat')
+    .handle(async ({ res, record: { id }, input: beat, attemptToken }) => {
+    const expected = Buffer.from(await signHeartbeat(attemptToken, id, beat));
     if (!timingSafeEqual(expected, Buffer.from(beat.signature))) throw unauthorized('The heartbeat is not signed with this attempt\'s token.');
     const now = new Date();
-    // Only a growing counter is accepted, in the same statement that stores it, so a replay can never pass.
-    const [updated] = await db.update(attempts)
-      // A heartbeat after the idle finalise: the extension is back, the attempt runs again.
-      .set({ lastHeartbeatAt: now, heartbeatCount: sql`${attempts.heartbeatCount} + 1`, heartbeatCounter: beat.counter, status: 'in_progress' })
-      .where(and(eq(attempts.id, attempt.id), lt(attempts.heartbeatCounter, beat.counter))).returning();
+    // Only a growing counter is accepted, in the same statement that stores it, so a replay can never pass; a heartbeat
+    // after the idle finalise means the extension is back, and the attempt runs again.
+    const updated = await storeHeartbeat(db, id, beat.counter, now);
     if (!updated) {
-      await heartbeatRefused(db, attempt.id, beat.counter, attempt.heartbeatCounter, now);
+      const attempt = await findAttempt(db, id);
+      if (!attempt) throw new HttpError(404, 'not_found', 'That attempt was not found.');
+      if (!attemptPolicy.record({ kind: 'extension', attemptId: id }, attempt)) throw new HttpError(403, 'forbidden', 'You are not allowed to do this.');
+      await heartbeatRefused(db, id, beat.counter, attempt.heartbeatCounter, now);
       throw conflict(`Heartbeat ${beat.counter} is not newer than heartbeat ${attempt.heartbeatCounter}.`);
     }
-    const silentSince = attempt.lastHeartbeatAt ?? attempt.startedAt;
-    if (silentSince && now.getTime() - silentSince.getTime() > config.heartbeatTimeoutMs) await heartbeatsResumed(db, attempt.id, silentSince, now);
+    const silentSince = updated.previousHeartbeatAt ?? updated.startedAt;
+    if (silentSince && now.getTime() - silentSince.getTime() > config.heartbeatTimeoutMs) await heartbeatsResumed(db, id, silentSince, now);
     // In a proctored session the answer carries what the proctor asks of the quiz page.
     res.json({ ...presentAttemptState(updated), ...(updated.participantId ? { proctor: await proctorStateFor(db, updated.participantId) } : {}) });
   });
