@@ -1,7 +1,7 @@
 // One attempt's report as a PDF, for the integrity office's file: who, which quiz, when, the timeline with its flags
 // and holes, each flag with its explanation, picture, decisions and the student's answer, the outcome, and the audit
 // entries. Made from the same review the page shows (routes/reviews/load.ts), so the two never disagree.
-import PDFDocument from 'pdfkit';
+import { pdfDocument } from '../pages/pdf-document.ts';
 import { auditActionLabels, flagDecisionLabels } from '../../models/review.ts';
 import { timelineHoles } from '../../models/timeline.ts';
 import { clock, describeEvent, explainFlag } from '../client/review-format.ts';
@@ -16,13 +16,7 @@ export type ReportInput = { review: AttemptReview; student: string; quizTitle: s
 /** The whole report in memory: a few pages of text and thumbnails. */
 export function attemptReportPdf(input: ReportInput): Promise<Buffer> {
   const { review } = input;
-  const doc = new PDFDocument({ size: 'A4', margin, info: { Title: `Proctoring report: ${input.student}, ${input.quizTitle}`, Author: 'Invigil', Subject: 'Proctored attempt report' }, lang: 'en' });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, bytes: done } = pdfDocument({ Title: `Proctoring report: ${input.student}, ${input.quizTitle}`, Subject: 'Proctored attempt report' }, margin);
   const width = doc.page.width - 2 * margin;
   const heading = (text: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor('#1b1f24').text(text).moveDown(0.3).font('Helvetica').fontSize(10);
   const line = (text: string, options: PDFKit.Mixins.TextOptions = {}) => doc.font('Helvetica').fontSize(10).fillColor('#1b1f24').text(text, options);

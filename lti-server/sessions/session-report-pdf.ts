@@ -1,6 +1,6 @@
 // The session summary as a PDF: the figures, the three charts drawn as bars and a step line, and one line per
 // student. Built in memory (a few pages).
-import PDFDocument from 'pdfkit';
+import { pdfDocument } from '../pages/pdf-document.ts';
 import type { proctoredSessions, quizzes } from '../../models/schema.ts';
 import { scoreBins, type SessionReport } from './session-report.ts';
 
@@ -8,13 +8,7 @@ const margin = 50;
 const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 export function sessionReportPdf(session: typeof proctoredSessions.$inferSelect, quiz: typeof quizzes.$inferSelect, report: SessionReport, generatedBy: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin, info: { Title: `Session report: ${session.name}`, Author: 'Invigil', Subject: `Proctored session of ${quiz.title}` }, lang: 'en' });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, bytes: done } = pdfDocument({ Title: `Session report: ${session.name}`, Subject: `Proctored session of ${quiz.title}` }, margin);
   const width = doc.page.width - 2 * margin;
   const room = (height: number) => { if (doc.y + height > doc.page.height - margin) doc.addPage(); };
   const heading = (text: string) => { room(60); doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor('#1b1f24').text(text).moveDown(0.3).font('Helvetica').fontSize(10); };

@@ -5,7 +5,7 @@
 import type { Page } from 'puppeteer-core';
 import { describe, expect } from 'vitest';
 import { proctorMessages } from '../../models/schema.ts';
-import { adminKey } from '../../lti-server/admin/running-server.ts';
+import { connectMoodle, scheduleSession } from '../support/sessions.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch, quizSettingsForm } from '../support/flows.ts';
@@ -23,21 +23,12 @@ const inOverlay = (tab: Page, selector: string) => tab.evaluate((s) => {
 describe('a proctored session with the extension', () => {
   test('the proctor\'s message is acknowledged over the quiz, a pause covers it and comes back as extra time', { timeout: 300_000 }, async ({ lms: { invigil, platform }, quiz: { resourceLinkId, quizUrl }, chromium }) => {
     const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, timeLimitSeconds: 1200 });
-    const connected = await fetch(`${invigil.url}/admin/api/lms-connections`, {
-      method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ issuer: platform.issuer, token: platform.moodle.addToken(['mod_quiz_get_quizzes_by_courses', 'mod_quiz_save_overrides', 'mod_quiz_get_user_attempts']) }),
-    });
-    expect(connected.status).toBe(201);
+    expect((await connectMoodle(invigil, platform)).status).toBe(201);
     const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
 
     // The proctor schedules (over HTTP) and keeps the dashboard open in the browser.
     const teacher = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
-    await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`);
-    const created = await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`, {
-      form: { name: 'Afternoon', startsAt: new Date(Date.now() + 3_600_000).toISOString().slice(0, 16), timeZone: 'UTC', durationMinutes: '60', maxUsers: '3', lateEntryMinutes: '30', enrollmentMode: 'automatic', profileKey: 'none' },
-    });
-    const sessionId = /\/app\/sessions\/([0-9a-f-]{36})/.exec(created.url)![1];
-    const code = /id="enrollment-code" class="code">([^<]+)</.exec(created.body)![1];
+    const { sessionId, code } = await scheduleSession(invigil, teacher, quizId, { name: 'Afternoon', maxUsers: '3' });
 
     await chromium.trust(platform.toolOrigin());
     const student = await chromium.browser.newPage();

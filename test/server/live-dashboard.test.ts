@@ -12,6 +12,7 @@ import { launch } from '../support/flows.ts';
 import { freePort, type TestInvigil } from '../support/invigil.ts';
 import { startServer, stopServer } from '../support/server-process.ts';
 import { until } from '../support/wait.ts';
+import { scheduleSession } from '../support/sessions.ts';
 import type { ChildProcess } from 'node:child_process';
 
 const test = lmsTest({ environment: { HEARTBEAT_TIMEOUT_SECONDS: '2' } });
@@ -62,13 +63,7 @@ async function api(invigil: TestInvigil, pathname: string, body: unknown, token?
 async function newSession(invigil: TestInvigil, platform: Parameters<typeof launch>[0], resource: string, name: string) {
   const quizId = platform.resourceLinks.get(resource)!.custom.invigil_quiz;
   const teacher = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource });
-  await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`);
-  const startsAt = new Date(Date.now() + 3_600_000).toISOString().slice(0, 16);
-  const created = await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`, {
-    form: { name, startsAt, timeZone: 'UTC', durationMinutes: '60', maxUsers: '10', lateEntryMinutes: '60', timeLimitMinutes: '45', enrollmentMode: 'automatic', profileKey: 'none' },
-  });
-  const sessionId = /\/app\/sessions\/([0-9a-f-]{36})/.exec(created.url)![1];
-  const code = /id="enrollment-code" class="code">([^<]+)</.exec(created.body)![1];
+  const { sessionId, code } = await scheduleSession(invigil, teacher, quizId, { name, maxUsers: '10', lateEntryMinutes: '60', timeLimitMinutes: '45' });
   return { quizId, teacher, sessionId, code };
 }
 

@@ -8,7 +8,7 @@ import { describe, expect } from 'vitest';
 import { signHeartbeat } from '../../models/heartbeat.ts';
 import type { HeartbeatResponse } from '../../models/contracts.ts';
 import { attempts, proctoredSessions, proctorMessages, sessionLog, sessionParticipants } from '../../models/schema.ts';
-import { adminKey } from '../../lti-server/admin/running-server.ts';
+import { connectMoodle, scheduleSession } from '../support/sessions.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch, quizSettingsForm } from '../support/flows.ts';
 import type { TestInvigil } from '../support/invigil.ts';
@@ -24,20 +24,11 @@ async function api(invigil: TestInvigil, pathname: string, body: unknown, token?
 describe('the proctor\'s controls', () => {
   test('message and acknowledgement, pause and resume with the time given back in Moodle, extra time, ending an attempt', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
     const moodleQuiz = platform.moodle.addQuiz({ cmid, courseId: platform.contextId, timeLimitSeconds: 1800 });
-    const connected = await fetch(`${invigil.url}/admin/api/lms-connections`, {
-      method: 'POST', headers: { authorization: `Bearer ${adminKey(invigil.config.dataDir, invigil.config.adminKey).key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ issuer: platform.issuer, token: platform.moodle.addToken(['mod_quiz_get_quizzes_by_courses', 'mod_quiz_save_overrides', 'mod_quiz_get_user_attempts']) }),
-    });
-    expect(connected.status).toBe(201);
+    expect((await connectMoodle(invigil, platform)).status).toBe(201);
 
     const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
     const teacher = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
-    await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`);
-    const created = await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions?c=${teacher.scope}`, {
-      form: { name: 'Controls', startsAt: new Date(Date.now() + 3_600_000).toISOString().slice(0, 16), timeZone: 'UTC', durationMinutes: '60', maxUsers: '5', lateEntryMinutes: '30', enrollmentMode: 'automatic', profileKey: 'none' },
-    });
-    const sessionId = /\/app\/sessions\/([0-9a-f-]{36})/.exec(created.url)![1];
-    const code = /id="enrollment-code" class="code">([^<]+)</.exec(created.body)![1];
+    const { sessionId, code } = await scheduleSession(invigil, teacher, quizId, { name: 'Controls' });
     await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/start?c=${teacher.scope}`, { form: {} });
 
     const student = await launch(platform, { user: 'student-ctl', name: 'Cal Control', role: 'learner', resource: resourceLinkId });
