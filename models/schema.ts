@@ -441,6 +441,9 @@ export const proctoredSessions = pgTable('proctored_sessions', {
   endedAt: timestamp('ended_at', { withTimezone: true }),
   voidedAt: timestamp('voided_at', { withTimezone: true }),
   voidReason: text('void_reason'),
+  /** The recordings and log went to the auditor (a profile with a delivery deadline); the proctors told when late. */
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  deliveryLateAlertedAt: timestamp('delivery_late_alerted_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('proctored_sessions_code_idx').on(t.enrollmentCode), index('proctored_sessions_quiz_idx').on(t.quizId)]);
 

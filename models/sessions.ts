@@ -42,6 +42,6 @@ export function newEnrollmentCode(length = 8): string {
 /** Session-level actions, each kept in the session's log. */
 export const sessionActions = [
   'created', 'participants_imported', 'roster_invited', 'invitations_sent', 'auditor_invited', 'auditor_viewed', 'started', 'ended', 'joined', 'voided',
-  'paused', 'resumed', 'message_sent', 'message_acknowledged', 'extra_time', 'attempt_ended', 'checklist_ticked', 'id_confirmed', 'resume_allowed', 'resumed_elsewhere',
+  'paused', 'resumed', 'message_sent', 'message_acknowledged', 'extra_time', 'attempt_ended', 'checklist_ticked', 'id_confirmed', 'resume_allowed', 'resumed_elsewhere', 'delivered', 'delivery_late',
 ] as const;
 export type SessionAction = (typeof sessionActions)[number];

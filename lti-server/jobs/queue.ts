@@ -14,10 +14,11 @@ import { housekeeping } from './housekeeping.ts';
 import { checkCanvasGates } from '../gate/canvas-access-code.ts';
 import type { CanvasConnectionStore } from '../gate/canvas-connections.ts';
 import type { StreamName } from '../../models/streams.ts';
+import { deliverSessions } from '../sessions/session-delivery.ts';
 
 export type Queue = Awaited<ReturnType<typeof startQueue>>;
 
-const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping', canvasGates: 'canvas-gates', mail: 'mail-outbox' } as const;
+const queues = { finalize: 'finalize-attempt', remux: 'remux-recording', compact: 'compact-chunks', retention: 'apply-retention', housekeeping: 'housekeeping', canvasGates: 'canvas-gates', mail: 'mail-outbox', deliveries: 'session-deliveries' } as const;
 
 export async function startQueue(options: { db: Database; bucket: Bucket; queueOptions: ConstructorOptions; work?: boolean; canvas?: CanvasConnectionStore; mail?: { smtpUrl?: string; from: string } }) {
   const { db, bucket } = options;
@@ -67,6 +68,15 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
       await housekeeping(db);
     });
     await boss.schedule(queues.housekeeping, '41 * * * *', {}, { tz: 'UTC' });
+    // Ended sessions' recordings to their auditors (a profile's 24-hour rule), and the late ones warned or voided.
+    await boss.work(queues.deliveries, async () => {
+      const { delivered } = await deliverSessions(db);
+      if (delivered) {
+        console.log(`[deliveries] ${delivered} session(s) delivered to their auditors`);
+        await boss.send(queues.mail, {}, { singletonKey: 'drain', singletonSeconds: 2 });
+      }
+    });
+    await boss.schedule(queues.deliveries, '*/5 * * * *', {}, { tz: 'UTC' });
     // Canvas access codes: every 10 minutes, a code someone changed is put back; twice a day each is replaced.
     const canvas = options.canvas;
     if (canvas) {
@@ -84,6 +94,12 @@ export async function startQueue(options: { db: Database; bucket: Bucket; queueO
       await boss.send(queues.finalize, { attemptId }, { singletonKey: attemptId, retryLimit: 3 });
     },
     /** Something was put in the mail outbox: send it now rather than at the next minute. */
+    /** A session ended: its delivery is tried now rather than at the next five-minute sweep. */
+    async sessionEnded() {
+      await boss.send(queues.deliveries, {});
+    },
+    /** The delivery sweep at `now` (the job's own work; tests call it with a later `now`). */
+    deliverSessions: (now?: Date) => deliverSessions(db, now),
     async mailQueued() {
       await boss.send(queues.mail, {}, { singletonKey: 'drain', singletonSeconds: 2 });
     },

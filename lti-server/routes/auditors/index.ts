@@ -1,9 +1,9 @@
 // The auditor's read-only view of one session, by the link they were emailed: the session, who is in it and how
 // they stand, and its log. The link is a bearer secret (stored hashed) that expires; every visit is logged.
 import { Router, type Request } from 'express';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { attempts, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
+import { attempts, recordings, sessionAuditors, sessionLog, sessionParticipants } from '../../../models/schema.ts';
 import type { Database } from '../../database.ts';
 import type { AuditorActor } from '../../http/actors.ts';
 import { unauthorized } from '../../http/errors.ts';
@@ -32,7 +32,7 @@ function auditorLink(db: Database) {
   };
 }
 
-export function auditorPages({ db, limiter, config, feed }: RouteContext) {
+export function auditorPages({ db, limiter, config, feed, bucket }: RouteContext) {
   const router = Router();
   const auditor = (path: string) => route(router, 'get', path).authenticate(auditorLink(db)).limit(limiter, { name: 'auditor', max: 120, windowMs: 60_000 })
     .load(loadSession(db), 'That session').authorize(sessionPolicy, 'observe');
@@ -44,9 +44,15 @@ export function auditorPages({ db, limiter, config, feed }: RouteContext) {
         .leftJoin(attempts, eq(sessionParticipants.attemptId, attempts.id)).where(eq(sessionParticipants.sessionId, record.id)).orderBy(asc(sessionParticipants.id));
       const now = new Date();
       const log = await db.select().from(sessionLog).where(eq(sessionLog.sessionId, record.id)).orderBy(asc(sessionLog.id)).limit(2000);
+      // The recordings, each with a download link made now (valid for an hour: the page makes new ones when opened).
+      const attemptIds = rows.map((r) => r.p.attemptId).filter((id): id is string => id !== null);
+      const ready = attemptIds.length ? await db.select().from(recordings).where(and(inArray(recordings.attemptId, attemptIds), eq(recordings.status, 'ready'))) : [];
+      const files = await Promise.all(ready.filter((r) => r.objectKey).map(async (r) => ({
+        name: rows.find((x) => x.p.attemptId === r.attemptId)?.p.name ?? r.attemptId, stream: r.stream, url: await bucket.presignGet(r.objectKey!, 3600),
+      })));
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');
-      res.type('html').send(auditorPage(record, auditor, rows.map(({ p, lastHeartbeatAt }) => ({ ...p, live: liveStatus(p, lastHeartbeatAt, now, config.heartbeatTimeoutMs) })), log, String(req.params.token)));
+      res.type('html').send(auditorPage(record, auditor, rows.map(({ p, lastHeartbeatAt }) => ({ ...p, live: liveStatus(p, lastHeartbeatAt, now, config.heartbeatTimeoutMs) })), log, String(req.params.token), files));
     });
   auditor('/audit/:token/dashboard').handle(async ({ req, res, record }) => {
     res.setHeader('Referrer-Policy', 'no-referrer');

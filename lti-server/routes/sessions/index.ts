@@ -99,7 +99,7 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
         .send(sessionsPage(quiz, await sessionList(db, quiz), { csrf: session.csrfToken, query: q, values: req.body as FormValues, problems }));
       const values = sessionValues(input, actor);
       if (input.flexibleStart && !input.windowMinutes) return again(['A flexible start needs a start window: how long after the start time you may start the session.']);
-      const refusals = await profileRefusals(db, { ...values, id: '00000000-0000-0000-0000-000000000000', quizId: quiz.id, startedAt: null, endedAt: null, voidedAt: null, voidReason: null, createdAt: new Date() }, quiz, 'schedule', holidays);
+      const refusals = await profileRefusals(db, { ...values, id: '00000000-0000-0000-0000-000000000000', quizId: quiz.id, startedAt: null, endedAt: null, voidedAt: null, voidReason: null, deliveredAt: null, deliveryLateAlertedAt: null, createdAt: new Date() }, quiz, 'schedule', holidays);
       if (refusals.length) return again(refusals.map((r) => r.message));
       let created: typeof proctoredSessions.$inferSelect | undefined;
       for (let tries = 0; !created && tries < 5; tries++) {
@@ -191,6 +191,7 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
     await db.update(proctoredSessions).set({ endedAt: new Date() }).where(eq(proctoredSessions.id, record.id));
     await log(db, record.id, actor, 'ended');
     await publishLive(db, { kind: 'session', sessionId: record.id });
+    await queue.sessionEnded();
     await showSession(res, record, { csrf: session.csrfToken, query: sessionQuery(session) }, { notice: 'The session has ended; its code no longer works.' });
   });
 

@@ -1,0 +1,2 @@
+ALTER TABLE "proctored_sessions" ADD COLUMN "delivered_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "proctored_sessions" ADD COLUMN "delivery_late_alerted_at" timestamp with time zone;
