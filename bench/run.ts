@@ -10,6 +10,7 @@ import { faultsBenchmark } from './groups/faults.ts';
 import { recordingBenchmark } from './groups/recording.ts';
 import { reviewBenchmark } from './groups/review.ts';
 import { serverBenchmark } from './groups/server.ts';
+import { liveBenchmark } from './groups/live.ts';
 
 export type Metrics = Record<string, number>;
 type Group = { describe: string; needsExtension: boolean; run: () => Promise<Metrics> };
@@ -19,6 +20,7 @@ const groups: Record<string, Group> = {
   recording: recordingBenchmark,
   review: reviewBenchmark,
   faults: faultsBenchmark,
+  live: liveBenchmark,
 };
 
 /** The product's performance targets (README). A metric without one is reported for information. */
@@ -32,6 +34,8 @@ const targets: Record<string, { max?: number; below?: number; equals?: number }>
   'review.seek_ms': { below: 500 },
   'review.ready_seconds_p95': { below: 60 },
   'review.gap_seek_error_ms': { max: 1000 },
+  'live.fanout_p99_ms': { below: 200 },
+  'live.cross_instance_p99_ms': { below: 500 },
   'recording.loss_chunks': { equals: 0 },
   'faults.finished_share': { equals: 1 },
   'faults.lost_events': { equals: 0 },

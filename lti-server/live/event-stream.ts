@@ -1,7 +1,7 @@
 // One dashboard's Server-Sent Events stream: the whole state first, then what the feed delivers, a comment every
 // 20 s so proxies keep the connection, and the subscription dropped when the browser goes.
 import type { Request, Response } from 'express';
-import type { SessionFeed } from './session-feed.ts';
+import { sseFrame, type SessionFeed } from './session-feed.ts';
 
 const keepAliveMs = 20_000;
 
@@ -12,14 +12,9 @@ export function openEventStream(req: Request, res: Response, feed: SessionFeed, 
     // nginx and similar fronts buffer responses unless told not to.
     'x-accel-buffering': 'no',
   });
-  let id = 0;
-  const send = (event: string, data: unknown) => {
-    res.write(`id: ${++id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-  // A reconnecting browser waits 3 s, then gets the whole state again.
-  res.write('retry: 3000\n\n');
-  for (const e of initial) send(e.event, e.data);
-  const unsubscribe = feed.subscribe(sessionId, { send });
+  // A reconnecting browser waits 3 s, then gets the whole state again (so events carry no ids to resume from).
+  res.write(`retry: 3000\n\n${initial.map((e) => sseFrame(e.event, e.data)).join('')}`);
+  const unsubscribe = feed.subscribe(sessionId, { write: (frame) => res.write(frame) });
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
   keepAlive.unref();
   req.on('close', () => {
