@@ -3,6 +3,7 @@ import { canvasAuthorizationPages } from './routes/canvas-authorizations/index.t
 import { coursePages } from './routes/courses/index.ts';
 import { sessionPages } from './routes/sessions/index.ts';
 import { auditorPages } from './routes/auditors/index.ts';
+import { snapshotApi, snapshotPages } from './routes/snapshots/index.ts';
 import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './database.ts';
@@ -71,7 +72,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
     next();
   });
   ext.use(express.json({ limit: extensionBodyLimit }));
-  ext.use(attemptApi(context), gateApi(context), eventApi(context), flagApi(context), recordingApi(context), bandwidthApi(context));
+  ext.use(attemptApi(context), gateApi(context), eventApi(context), flagApi(context), recordingApi(context), bandwidthApi(context), snapshotApi(context));
   ext.use((_req, _res, next) => next(Object.assign(new Error('No such endpoint.'), { status: 404 })));
   ext.use(errorHandler('json'));
   app.use('/ext', ext);
@@ -82,7 +83,7 @@ export async function createApp(deps: { config: Config; db: Database; bucket: Bu
   pages.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
   // The first page after a launch trades its one-time code for the course's session cookie.
   pages.use(sessionCodes(deps.db, { secure: deps.config.publicUrl.startsWith('https://') }));
-  pages.use(quizPages(context), attemptPages(context), reviewPages(context), decisionRoutes(context), recordPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context), sessionPages(context), auditorPages(context));
+  pages.use(quizPages(context), attemptPages(context), reviewPages(context), decisionRoutes(context), recordPages(context), accommodationPages(context), canvasAuthorizationPages(context), coursePages(context), sessionPages(context), auditorPages(context), snapshotPages(context));
   pages.use((_req, _res, next) => next(Object.assign(new Error('There is no such page.'), { status: 404 })));
   pages.use(errorHandler('html'));
   app.use('/app', pages);

@@ -180,7 +180,8 @@ export const chunkCompleteBody = chunkRef;
 
 export type StartAttemptResponse = {
   attemptToken: string;
-  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[]; removalUrl: string };
+  /** `liveSnapshotSeconds`: in a proctored session, how often a small webcam picture goes to the live dashboard. */
+  attempt: { id: string; quizUrl: string; settings: QuizSettings; expiresAt: number; disabledFlags: FlagType[]; removalUrl: string; liveSnapshotSeconds?: number };
 };
 export const bandwidthBody = z.object({
   /** Bytes of the probe upload and how long it took, as the extension measured it. */
@@ -188,6 +189,9 @@ export const bandwidthBody = z.object({
   elapsedMs: z.number().min(1).max(120_000),
 });
 export type BandwidthInput = z.infer<typeof bandwidthBody>;
+
+/** A live dashboard's picture: a small JPEG, base64. */
+export const snapshotBody = z.object({ jpeg: z.base64().max(Math.ceil(maxEvidenceBytes / 3) * 4), takenAt: z.number().int().min(1_500_000_000_000).max(4_000_000_000_000) });
 
 export type ChunkUploadResponse = { url: string; headers: Record<string, string>; expiresAt: number };
 

@@ -1,7 +1,7 @@
 // The Invigil data model. One schema and one migration folder serve PostgreSQL and PGlite alike.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { FlagExplanation, FlagType, QuizSettings } from './contracts.ts';
 import type { EventType } from './events.ts';
@@ -529,3 +529,12 @@ export const sessionChecklist = pgTable('session_checklist', {
   tickedByName: text('ticked_by_name'),
   tickedAt: timestamp('ticked_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('session_checklist_item_idx').on(t.sessionId, t.item)]);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** The latest small webcam picture of a student in a live session (one row each, replaced every few seconds). */
+export const liveSnapshots = pgTable('live_snapshots', {
+  participantId: bigint('participant_id', { mode: 'number' }).primaryKey().references(() => sessionParticipants.id, { onDelete: 'cascade' }),
+  jpeg: bytea('jpeg').notNull(),
+  takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+});

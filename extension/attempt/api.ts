@@ -43,6 +43,8 @@ export function createAttemptApi(credentials: { apiBase: string; attemptId: stri
       call<ChunkUploadResponse>('/chunks', chunk),
     chunkComplete: (chunk: { stream: StreamName; segment: number; seq: number }) => call<{ kept: true }>('/chunks/complete', chunk),
     finish: () => call<{ status: string }>('/finish'),
+    /** The live dashboard's picture (proctored sessions only). */
+    snapshot: (jpeg: string, takenAt: number) => call<{ kept: true }>('/snapshot', { jpeg, takenAt }),
     /** The quiz password to type; refused (409) until the recording reaches the server. */
     gatePassword: () => call<GatePassword>('/gate/password'),
     gateResult: (result: GateResultInput) => call<{ recorded: true }>('/gate/result', result),

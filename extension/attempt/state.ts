@@ -18,6 +18,8 @@ export type ActiveAttempt = {
   recordingRung: RecordingRung;
   /** Opened by the browser if the extension is removed mid-attempt. */
   removalUrl: string;
+  /** In a proctored session: how often a small webcam picture goes to the live dashboard (absent: never). */
+  liveSnapshotSeconds?: number;
   /** Each recorder start opens a new segment; bumped before use so a crash never reuses a number. */
   nextSegment: number;
 };

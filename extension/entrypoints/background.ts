@@ -181,6 +181,7 @@ const machine = createAttemptMachine<{ apiBase: string; startToken: string }, Ru
     const attempt: ActiveAttempt = {
       ...credentials, expiresAt: started.attempt.expiresAt, quizUrl: started.attempt.quizUrl, settings: started.attempt.settings,
       disabledFlags: started.attempt.disabledFlags, startedAt: Date.now(), nextSegment: 0, removalUrl: started.attempt.removalUrl,
+      liveSnapshotSeconds: started.attempt.liveSnapshotSeconds,
       recordingRung: await checkBandwidth(createAttemptApi(credentials)),
     };
     await saveAttempt(attempt);

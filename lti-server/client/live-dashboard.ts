@@ -4,7 +4,7 @@
 import type { DashboardFlag, DashboardRow } from '../live/dashboard-rows.ts';
 import { byId, pageData } from './page-data.ts';
 
-type LiveConfig = { streamUrl: string; rows: DashboardRow[]; session: { name: string; startedAt: string | null; endedAt: string | null } };
+type LiveConfig = { streamUrl: string; snapshotUrl: string; rows: DashboardRow[]; session: { name: string; startedAt: string | null; endedAt: string | null } };
 
 const config = pageData<LiveConfig>('invigil-live');
 const rows = new Map(config.rows.map((r) => [r.id, r]));
@@ -47,6 +47,16 @@ function render(row: DashboardRow) {
   tr.dataset.status = row.status;
   const t = times(row, Date.now());
   cell(tr, 'name', row.name, true);
+  const picture = document.createElement('td');
+  picture.className = 'snapshot';
+  if (row.snapshotAt) {
+    const img = document.createElement('img');
+    img.src = config.snapshotUrl.replace('{id}', String(row.id)).replace('{at}', encodeURIComponent(row.snapshotAt));
+    img.alt = `Webcam of ${row.name} at ${row.snapshotAt.slice(11, 19)} UTC`;
+    img.width = 160;
+    picture.append(img);
+  } else picture.textContent = '—';
+  tr.append(picture);
   cell(tr, 'status', row.pausedAt ? `${row.label}, paused` : row.endRequested && row.status !== 'complete' ? `${row.label}, ending` : row.label);
   cell(tr, 'elapsed', t.elapsed);
   cell(tr, 'remaining', t.remaining);

@@ -1,7 +1,7 @@
 // The live dashboard's rows: each student with status, times and flags, read the same way for the first page, for a
 // note about one student, and for a resync. Times are sent as instants; the page counts elapsed and remaining.
 import { and, asc, count, eq, inArray, max } from 'drizzle-orm';
-import { attempts, flags, proctoredSessions, proctorMessages, sessionParticipants } from '../../models/schema.ts';
+import { attempts, flags, liveSnapshots, proctoredSessions, proctorMessages, sessionParticipants } from '../../models/schema.ts';
 import { flagLabel } from '../../models/flags.ts';
 import { participantStatusLabels, type ParticipantStatus } from '../../models/sessions.ts';
 import type { Database } from '../database.ts';
@@ -20,6 +20,8 @@ export type DashboardRow = {
   messages: number; acknowledged: number; endRequested: boolean;
   /** When the proctor confirmed the student's identification. */
   idConfirmedAt: string | null;
+  /** When the latest webcam picture was taken (in a session the extension sends one every few seconds). */
+  snapshotAt: string | null;
 };
 export type DashboardFlag = { id: number; participantId: number; name: string; type: string; label: string; severity: string; at: string; summary: string };
 
@@ -38,6 +40,7 @@ export async function dashboardRows(db: Database, session: Session, quiz: Quiz, 
     .where(inArray(flags.attemptId, attemptIds)).groupBy(flags.attemptId) : [];
   const quizLimit = readQuizSettings(quiz.settings).timeLimitMinutes;
   const ids = rows.map((r) => r.p.id);
+  const pictures = ids.length ? await db.select({ participantId: liveSnapshots.participantId, takenAt: liveSnapshots.takenAt }).from(liveSnapshots).where(inArray(liveSnapshots.participantId, ids)) : [];
   const sent = ids.length ? await db.select({ participantId: proctorMessages.participantId, n: count(), acknowledged: count(proctorMessages.acknowledgedAt) }).from(proctorMessages)
     .where(inArray(proctorMessages.participantId, ids)).groupBy(proctorMessages.participantId) : [];
   const now = new Date();
@@ -50,7 +53,7 @@ export async function dashboardRows(db: Database, session: Session, quiz: Quiz, 
       flags: counts.find((c) => c.attemptId === p.attemptId)?.n ?? 0,
       pausedAt: iso(p.pausedAt), extraMinutes: p.extraMinutes, extraTimeNote: p.extraTimeNote,
       messages: sent.find((m) => m.participantId === p.id)?.n ?? 0, acknowledged: sent.find((m) => m.participantId === p.id)?.acknowledged ?? 0,
-      endRequested: p.endRequestedAt !== null, idConfirmedAt: iso(p.idConfirmedAt),
+      endRequested: p.endRequestedAt !== null, idConfirmedAt: iso(p.idConfirmedAt), snapshotAt: iso(pictures.find((s) => s.participantId === p.id)?.takenAt),
     };
   });
 }

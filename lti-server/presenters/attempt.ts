@@ -4,6 +4,9 @@ import type { AttemptWithQuiz } from '../policies/attempt.ts';
 import { attemptTokenSeconds } from '../http/tokens.ts';
 import { readQuizSettings } from '../routes/quizzes/settings.ts';
 
+/** How often a student in a live session sends the dashboard a small picture (within every bandwidth rung: ~20 kbit/s at most). */
+export const liveSnapshotSeconds = 10;
+
 export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: string, disabledFlags: FlagType[], removalUrl: string): StartAttemptResponse {
   return {
     attemptToken,
@@ -14,6 +17,8 @@ export function presentStartedAttempt(attempt: AttemptWithQuiz, attemptToken: st
       removalUrl,
       disabledFlags,
       expiresAt: Date.now() + attemptTokenSeconds * 1000,
+      // Only in a proctored session does a picture leave the device while the attempt runs.
+      ...(attempt.participantId ? { liveSnapshotSeconds } : {}),
     },
   };
 }

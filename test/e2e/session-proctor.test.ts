@@ -1,10 +1,11 @@
 // A proctored session in Chromium with the built extension on the Moodle-like test LMS: the student enters the code,
 // the proctor starts the session, the student starts the proctored quiz; the proctor's message appears over the quiz
 // and the student acknowledges it (the proctor sees that on the dashboard); a pause covers the quiz with the
-// proctor's words until the proctor resumes; the pause comes back as extra time in the student's Moodle override.
+// proctor's words until the proctor resumes; the pause comes back as extra time in the student's Moodle override; the
+// extension's live picture reaches the dashboard.
 import type { Page } from 'puppeteer-core';
 import { describe, expect } from 'vitest';
-import { proctorMessages } from '../../models/schema.ts';
+import { liveSnapshots, proctorMessages } from '../../models/schema.ts';
 import { connectMoodle, scheduleSession } from '../support/sessions.ts';
 import { accessibilityViolations } from '../support/accessibility.ts';
 import { lmsTest } from '../support/fixtures.ts';
@@ -61,6 +62,13 @@ describe('a proctored session with the extension', () => {
     await until('the acknowledgement reaches the server', async () => (await invigil.db.select().from(proctorMessages)).every((m) => m.acknowledgedAt !== null), 30_000);
     expect((await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/dashboard?c=${teacher.scope}`)).body).toContain('1 of 1 acknowledged');
     expect(await inOverlay(quizTab, '.messages')).toBeNull();
+
+    // The live dashboard's picture: the extension sends the fake camera's frame every 10 s, in this session only.
+    const picture = await until('a live picture from the extension', async () => (await invigil.db.select().from(liveSnapshots))[0], 60_000);
+    const shown = await fetch(`${invigil.url}/app/sessions/${sessionId}/participants/${picture.participantId}/snapshot.jpg?c=${teacher.scope}`, { headers: { cookie: teacher.browser.cookiesFor(invigil.url) } });
+    const bytes = Buffer.from(await shown.arrayBuffer());
+    expect([bytes[0], bytes[1], bytes[2]]).toEqual([0xff, 0xd8, 0xff]);
+    expect(bytes.length).toBeGreaterThan(1000);
 
     // A pause covers the quiz with the proctor's words; resuming uncovers it and gives the time back in Moodle.
     await control({ who: 'all', action: 'pause', text: 'Technical check: please wait.' });

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { signHeartbeat } from '../../models/heartbeat.ts';
+import { liveSnapshots, proctoredSessions } from '../../models/schema.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch } from '../support/flows.ts';
 import { freePort, type TestInvigil } from '../support/invigil.ts';
@@ -96,7 +98,17 @@ describe('the live dashboard', () => {
     const created = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
     const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
     await stream.next('Liv in session', (e) => e.event === 'participant' && e.data.status === 'in_session');
-    const token = (await api(invigil, '/attempts/start', { startToken })).body.attemptToken as string;
+    const startedAttempt = (await api(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: { liveSnapshotSeconds?: number } };
+    const token = startedAttempt.attemptToken;
+    // In a session the extension is asked for a small picture every 10 s; the latest is on the dashboard.
+    expect(startedAttempt.attempt.liveSnapshotSeconds).toBe(10);
+    const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a small webcam picture')]);
+    expect((await api(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: picture.toString('base64'), takenAt: Date.now() }, token)).status).toBe(200);
+    const pictured = await stream.next('the row with its picture', (e) => e.event === 'participant' && Boolean(e.data.snapshotAt));
+    const shown = await fetch(`${invigil.url}/app/sessions/${sessionId}/participants/${pictured.data.id}/snapshot.jpg?c=${teacher.scope}`, { headers: { cookie: teacher.browser.cookiesFor(invigil.url) } });
+    expect(shown.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await shown.arrayBuffer())).toEqual(picture);
+    expect((await fetch(`${invigil.url}/app/sessions/${sessionId}/participants/${pictured.data.id}/snapshot.jpg`)).status).toBe(401);
 
     const at = Date.now();
     const flagged = await api(invigil, `/attempts/${attemptId}/flags`, { flags: [{ id: 'phone-1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 3000,
@@ -139,5 +151,25 @@ describe('the live dashboard', () => {
     expect(joined.status).toBe(200);
     await stream.next('the join, heard on the other process', (e) => e.event === 'participant' && e.data.name === 'Far Away' && e.data.status === 'waiting');
     stream.close();
+  });
+});
+
+describe('pictures outside a session', () => {
+  test('an attempt outside a proctored session is never asked for one, and one sent is refused', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
+    // A quiz with no open session: the lone attempt of the quiz's own.
+    const other = await launch(platform, { user: 'teacher-1', name: 'Tess Teacher', role: 'instructor', resource: resourceLinkId });
+    const quizId = platform.resourceLinks.get(resourceLinkId)!.custom.invigil_quiz;
+    for (const row of await invigil.db.select().from(proctoredSessions).where(eq(proctoredSessions.quizId, quizId))) {
+      await other.browser.request(`${invigil.url}/app/sessions/${row.id}?c=${other.scope}`);
+      await other.browser.request(`${invigil.url}/app/sessions/${row.id}/end?c=${other.scope}`, { form: {} });
+    }
+    const student = await launch(platform, { user: 'student-alone', name: 'Al Alone', role: 'learner', resource: resourceLinkId });
+    const created = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
+    const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
+    const started = (await api(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: Record<string, unknown> };
+    expect(started.attempt).not.toHaveProperty('liveSnapshotSeconds');
+    const refused = await api(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]).toString('base64'), takenAt: Date.now() }, started.attemptToken);
+    expect(refused.status).toBe(409);
+    expect(await invigil.db.select().from(liveSnapshots)).toHaveLength(1); // the session student's, from the test before
   });
 });

@@ -55,6 +55,26 @@ export async function startDetection(signal: AbortSignal, options: {
   const reportOpen = setInterval(() => tracker.openFlags().forEach((f) => void sendFlag(f)), openFlagReportMs);
   running.addEventListener('abort', () => clearInterval(reportOpen), { once: true });
 
+  // In a proctored session only: the latest sampled frame, small, for the proctor's live dashboard. A failure is
+  // told once until a picture gets through again (offline, every picture would fail the same way).
+  if (attempt.liveSnapshotSeconds) {
+    let failing = false;
+    const sendPicture = async () => {
+      const at = Date.now();
+      const jpeg = await sampler?.thumbnailAt(at);
+      if (!jpeg) return;
+      try {
+        await api.snapshot(jpeg, at);
+        failing = false;
+      } catch (error) {
+        if (!failing) options.onError(`sending the live dashboard's picture: ${(error as Error).message}`);
+        failing = true;
+      }
+    };
+    const pictures = setInterval(() => void sendPicture(), attempt.liveSnapshotSeconds * 1000);
+    running.addEventListener('abort', () => clearInterval(pictures), { once: true });
+  }
+
   const watch = (webcam: MediaStream) => {
     samplerStop?.abort();
     samplerStop = new AbortController();

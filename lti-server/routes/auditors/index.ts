@@ -17,6 +17,7 @@ import { auditorPage } from './views.ts';
 import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
 import { openEventStream } from '../../live/event-stream.ts';
 import { dashboardPage } from '../sessions/views.ts';
+import { sendSnapshot } from '../snapshots/index.ts';
 
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
 
@@ -57,8 +58,11 @@ export function auditorPages({ db, limiter, config, feed, bucket }: RouteContext
   auditor('/audit/:token/dashboard').handle(async ({ req, res, record }) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
     const rows = await dashboardRows(db, record, record.quiz, config.heartbeatTimeoutMs);
-    res.type('html').send(dashboardPage(record, record.quiz, rows, { streamUrl: `/app/audit/${String(req.params.token)}/live`, backUrl: `/app/audit/${String(req.params.token)}`, readOnly: true }));
+    const base = `/app/audit/${String(req.params.token)}`;
+    res.type('html').send(dashboardPage(record, record.quiz, rows, { streamUrl: `${base}/live`, backUrl: base, readOnly: true, snapshotUrl: `${base}/participants/{id}/snapshot.jpg?at={at}` }));
   });
+
+  auditor('/audit/:token/participants/:participantId/snapshot.jpg').handle(({ req, res, record }) => sendSnapshot(db, req, res, record.id));
 
   auditor('/audit/:token/live').handle(async ({ req, res, record }) => {
     openEventStream(req, res, feed, record.id, await liveState(db, record, config.heartbeatTimeoutMs));

@@ -12,8 +12,8 @@ import { loadAttempt } from '../attempts/load.ts';
 import { disabledFlagsFor } from '../accommodations/load.ts';
 import type { RouteContext } from '../context.ts';
 import { publishAttempt } from '../../live/session-feed.ts';
+import { isJpeg } from '../../media/jpeg.ts';
 
-const isJpeg = (bytes: Buffer) => bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 
 export function flagApi({ db, tokens, bucket, limiter }: RouteContext) {
   const router = Router();

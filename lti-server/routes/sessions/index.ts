@@ -202,6 +202,7 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
     const ticked = await db.select().from(sessionChecklist).where(eq(sessionChecklist.sessionId, record.id));
     res.type('html').send(dashboardPage(record, record.quiz, rows, {
       streamUrl: `/app/sessions/${record.id}/live?${q}`, backUrl: `/app/sessions/${record.id}?${q}`, readOnly: false,
+      snapshotUrl: `/app/sessions/${record.id}/participants/{id}/snapshot.jpg?${q}&at={at}`,
       controls: { action: `/app/sessions/${record.id}/controls?${q}`, csrf: session.csrfToken, notice },
       script: { action: `/app/sessions/${record.id}/checklist?${q}`, items: policyProfiles[record.profileKey]?.checklist ?? [], ticked },
     }));

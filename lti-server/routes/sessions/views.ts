@@ -156,7 +156,7 @@ export function lobbyPage(quiz: Quiz, session: Session, options: { statusUrl: st
   { data: jsonScript('invigil-lobby', options), module: 'lobby' });
 }
 
-const rowHtml = (r: DashboardRow) => html`<tr data-participant="${String(r.id)}" data-status="${r.status}"><th scope="row">${r.name}</th><td class="status">${r.label}</td>
+const rowHtml = (r: DashboardRow) => html`<tr data-participant="${String(r.id)}" data-status="${r.status}"><th scope="row">${r.name}</th><td class="snapshot">—</td><td class="status">${r.label}</td>
 <td class="elapsed">—</td><td class="remaining">—</td><td class="flags">${String(r.flags)}</td><td class="id">${r.idConfirmedAt ? 'confirmed' : 'not yet'}</td><td class="messages">${r.messages ? `${r.acknowledged} of ${r.messages} acknowledged` : '—'}</td><td class="extra">${r.extraMinutes ? `+${r.extraMinutes} min` : '—'}</td></tr>`;
 
 /** The proctor's controls: one form, for one student or all. */
@@ -192,7 +192,11 @@ function scriptHtml(script: ScriptOptions, csrf: string) {
   })}</ul></section>`;
 }
 
-export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: { streamUrl: string; backUrl?: string; readOnly: boolean; controls?: { action: string; csrf: string; notice?: string }; script?: ScriptOptions }) {
+export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[], options: {
+  streamUrl: string; backUrl?: string; readOnly: boolean; controls?: { action: string; csrf: string; notice?: string }; script?: ScriptOptions;
+  /** Where each student's latest picture is, with {id} and {at} to fill in. */
+  snapshotUrl: string;
+}) {
   return page(`Live · ${session.name}`, html`${options.backUrl ? html`<p><a href="${options.backUrl}">← ${session.name}</a></p>` : ''}
 <h1>Live: ${session.name}</h1>
 <p>${quiz.title}. <span id="session-state">${sessionState(session)}</span>${options.readOnly ? ' · read-only' : ''}</p>
@@ -204,11 +208,11 @@ export function dashboardPage(session: Session, quiz: Quiz, rows: DashboardRow[]
 </section>
 <h2>Students</h2>
 <table id="live-participants"><caption class="muted">Elapsed and remaining time count from each student's start</caption>
-<thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th><th scope="col">ID</th><th scope="col">Messages</th><th scope="col">Extra time</th></tr></thead>
+<thead><tr><th scope="col">Student</th><th scope="col">Webcam</th><th scope="col">Status</th><th scope="col">Elapsed</th><th scope="col">Remaining</th><th scope="col">Flags</th><th scope="col">ID</th><th scope="col">Messages</th><th scope="col">Extra time</th></tr></thead>
 <tbody>${rows.map(rowHtml)}</tbody></table>
 ${options.controls && !options.readOnly ? controlsHtml(rows, options.controls.action, options.controls.csrf, options.controls.notice) : ''}
 ${options.controls && options.script && !options.readOnly ? scriptHtml(options.script, options.controls.csrf) : ''}`, {
-    data: jsonScript('invigil-live', { streamUrl: options.streamUrl, rows, session: dashboardSession(session) }),
+    data: jsonScript('invigil-live', { streamUrl: options.streamUrl, snapshotUrl: options.snapshotUrl, rows, session: dashboardSession(session) }),
     module: 'live-dashboard',
   });
 }
