@@ -107,3 +107,40 @@ export function scoreBins(values: number[]): { from: number; to: number; count: 
     return { from, to, count: values.filter((v) => (i === bins - 1 ? v >= from && v <= to : v >= from && v < to)).length };
   });
 }
+
+export type QuizReport = SessionReport & { sessions: { session: Session; report: SessionReport }[]; rowSessions: string[] };
+
+/** Every session of a quiz together: the same figures over all of them, and one line per session. */
+export async function quizReport(db: Database, connections: LmsConnectionStore, quiz: Quiz, sessions: Session[]): Promise<QuizReport> {
+  const each = [];
+  for (const session of sessions) each.push({ session, report: await sessionReport(db, connections, session, quiz) });
+  const all = each.flatMap((e) => e.report.rows);
+  const started = each.reduce((n, e) => n + e.report.started, 0);
+  const completed = each.reduce((n, e) => n + e.report.completed, 0);
+  const times = all.filter((r) => r.completedAt && r.minutes !== null).map((r) => r.minutes!);
+  const byType = new Map<string, { type: string; label: string; count: number }>();
+  for (const f of each.flatMap((e) => e.report.flagsByType)) {
+    const seen = byType.get(f.type) ?? { ...f, count: 0 };
+    seen.count += f.count;
+    byType.set(f.type, seen);
+  }
+  const minutes = each.flatMap((e) => e.report.completions.map((c, i, list) => ({ minute: c.minute, count: c.completed - (i ? list[i - 1].completed : 0) })))
+    .sort((a, b) => a.minute - b.minute);
+  let sum = 0;
+  return {
+    sessions: each,
+    rows: all,
+    rowSessions: each.flatMap((e) => e.report.rows.map(() => e.session.name)),
+    invited: each.reduce((n, e) => n + e.report.invited, 0),
+    joined: each.reduce((n, e) => n + e.report.joined, 0),
+    started, completed,
+    completionRate: started ? completed / started : null,
+    averageMinutes: times.length ? Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10 : null,
+    flagsByType: [...byType.values()].sort((a, b) => b.count - a.count),
+    messagesSent: each.reduce((n, e) => n + e.report.messagesSent, 0),
+    messagesAcknowledged: each.reduce((n, e) => n + e.report.messagesAcknowledged, 0),
+    extraMinutes: each.reduce((n, e) => n + e.report.extraMinutes, 0),
+    completions: minutes.map((m) => ({ minute: m.minute, completed: (sum += m.count) })),
+    scores: { values: each.flatMap((e) => e.report.scores.values), note: each[0]?.report.scores.note ?? 'No session yet.' },
+  };
+}

@@ -1,6 +1,6 @@
 // A session's report through the real server and the Moodle-like test LMS: participation, completion rate, average
 // time, the score distribution from Moodle's marks, flags by type, messages and extra time; the CSV's rows against the
-// database; the PDF parsed for its figures and students.
+// database; the PDF parsed for its figures and students; the quiz's report over all its sessions.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -79,6 +79,18 @@ describe('the session report', () => {
       p.name, { complete: 'Complete', waiting: 'Waiting' }[p.status as 'complete' | 'waiting'], p.completedAt?.toISOString() ?? '',
       { 'student-ann': '7', 'student-ben': '9' }[p.userId!] ?? '', p.userId === 'student-ann' ? '1' : '0', String(p.extraMinutes),
     ]));
+
+    // The quiz's report over all its sessions: a second session with one student who only joined.
+    const second = await scheduleSession(invigil, teacher, quizId, { name: 'Second' });
+    const dan = await launch(platform, { user: 'student-dan', name: 'Dan', role: 'learner', resource: resourceLinkId });
+    await dan.browser.request(dan.page.url);
+    expect((await dan.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${dan.scope}`, { form: { code: second.code } })).status).toBe(200);
+    const all = (await teacher.browser.request(`${invigil.url}/app/quizzes/${quizId}/sessions/report?c=${teacher.scope}`)).body;
+    const allFigures = /<dl class="facts" id="report-figures">([\s\S]*?)<\/dl>/.exec(all)![1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(allFigures).toContain('Invited 4 Joined 4 Started 2 Completed 2 Completion rate 100 %');
+    const perSession = [...all.matchAll(/<tr><th scope="row"><a href="[^"]+">([^<]+)<\/a><\/th><td>[^<]*<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g)].map((m) => [m[1], m[2], m[3], m[4]]);
+    expect(perSession).toEqual([['Reported', '3', '3', '2'], ['Second', '1', '1', '0']]);
+    expect(all).toMatch(/<th scope="row">Dan<\/th><td>Second<\/td><td>Waiting<\/td>/);
 
     // The PDF opens and holds the figures and the students.
     const response = await fetch(`${invigil.url}/app/sessions/${sessionId}/report.pdf?c=${teacher.scope}`, { headers: { cookie: teacher.browser.cookiesFor(invigil.url) } });

@@ -29,8 +29,8 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 import { launchOf, loadSession, type LoadedSession } from './load.ts';
 import { actionForm, auditorForm, checklistForm, codeForm, controlsForm, importForm, sessionForm, type SessionFormInput } from './schema.ts';
 import { allowResume, confirmIdentity, endAttempts, giveExtraTime, pause, resume, sendMessage, targets, tickChecklist } from '../../sessions/proctor-controls.ts';
-import { codeEntryPage, dashboardPage, reportPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
-import { sessionReport } from '../../sessions/session-report.ts';
+import { codeEntryPage, dashboardPage, quizReportPage, reportPage, sessionPage, sessionsPage, type FormValues } from './views.ts';
+import { quizReport, sessionReport } from '../../sessions/session-report.ts';
 import { sessionReportPdf } from '../../sessions/session-report-pdf.ts';
 import { csv } from '../../review/csv.ts';
 import { dashboardRows, liveState } from '../../live/dashboard-rows.ts';
@@ -207,6 +207,12 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
       script: { action: `/app/sessions/${record.id}/checklist?${q}`, items: policyProfiles[record.profileKey]?.checklist ?? [], ticked },
     }));
   });
+
+  signedIn('get', '/quizzes/:quizId/sessions/report').load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'configure')
+    .handle(async ({ res, record: quiz, session }) => {
+      const list = await db.select().from(proctoredSessions).where(eq(proctoredSessions.quizId, quiz.id)).orderBy(asc(proctoredSessions.startsAt));
+      res.type('html').send(quizReportPage(quiz, await quizReport(db, connections, quiz, list), sessionQuery(session)));
+    });
 
   proctor('get', '/sessions/:sessionId/report').handle(async ({ res, record, session }) => {
     const [fresh] = await db.select().from(proctoredSessions).where(eq(proctoredSessions.id, record.id));

@@ -7,7 +7,7 @@ import type { RowReport } from '../../sessions/enrollment.ts';
 import { entryClosesAt, sessionEndsAt } from '../../sessions/session-entry.ts';
 import { utcToZoned } from '../../sessions/zoned-time.ts';
 import type { SessionFormInput } from './schema.ts';
-import { scoreBins, type SessionReport } from '../../sessions/session-report.ts';
+import { scoreBins, type QuizReport, type SessionReport } from '../../sessions/session-report.ts';
 import { barChart, stepChart } from '../../pages/charts.ts';
 import { dashboardSession, type DashboardRow } from '../../live/dashboard-rows.ts';
 
@@ -57,6 +57,7 @@ ${list.length ? html`<table id="sessions"><caption class="muted">Sessions, lates
 <tbody>${list.map(({ session: s, seated, invited }) => html`<tr data-session="${s.id}"><th scope="row"><a href="/app/sessions/${s.id}?${q}">${s.name}</a></th>
 <td>${utc(s.startsAt)}</td><td><code>${s.enrollmentCode}</code></td><td>${String(seated)} / ${String(s.maxUsers)}</td><td>${String(invited)}</td><td>${sessionState(s)}</td></tr>`)}</tbody></table>`
     : html`<p id="no-sessions">No session yet.</p>`}
+${list.length ? html`<p><a href="/app/quizzes/${quiz.id}/sessions/report?${q}" id="quiz-report-link">Report over all sessions</a></p>` : ''}
 ${sessionFormHtml(`/app/quizzes/${quiz.id}/sessions?${q}`, options.csrf, options.values ?? {})}`);
 }
 
@@ -219,14 +220,10 @@ ${options.controls && options.script && !options.readOnly ? scriptHtml(options.s
 
 const percent = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)} %`);
 
-/** The session's report: participation, completion, time, scores, flags, messages and extra time, with charts. */
-export function reportPage(session: Session, quiz: Quiz, report: SessionReport, query: string) {
+/** The figures, the three charts (each with its table) and a row per student: a session's report or a quiz's. */
+function reportBody(report: SessionReport, rowSession?: string[]) {
   const bins = scoreBins(report.scores.values);
-  const base = `/app/sessions/${session.id}`;
-  return page(`Report · ${session.name}`, html`<p><a href="${base}?${query}">← ${session.name}</a></p>
-<h1>Report: ${session.name}</h1>
-<p>${quiz.title}. ${sessionState(session)}. <a href="${base}/report.csv?${query}">Download as CSV</a> · <a href="${base}/report.pdf?${query}">Download as PDF</a></p>
-<dl class="facts" id="report-figures">
+  return html`<dl class="facts" id="report-figures">
 <dt>Invited</dt><dd>${String(report.invited)}</dd><dt>Joined</dt><dd>${String(report.joined)}</dd><dt>Started</dt><dd>${String(report.started)}</dd>
 <dt>Completed</dt><dd>${String(report.completed)}</dd><dt>Completion rate</dt><dd id="completion-rate">${percent(report.completionRate)} (completed ÷ started)</dd>
 <dt>Average time</dt><dd id="average-time">${report.averageMinutes === null ? '—' : `${report.averageMinutes} minutes`}</dd>
@@ -241,7 +238,26 @@ ${stepChart('completion-chart', 'Students completed, by minutes after the start'
 <h2>Flags by type</h2>
 ${barChart('flag-chart', 'Flags raised, by type', report.flagsByType.map((f) => ({ label: f.label, value: f.count })), 'Flags')}
 <h2>Students</h2>
-<table id="report-rows"><thead><tr><th scope="col">Student</th><th scope="col">Status</th><th scope="col">Minutes</th><th scope="col">Score</th><th scope="col">Flags</th><th scope="col">Messages (acknowledged)</th><th scope="col">Extra minutes</th><th scope="col">ID confirmed</th></tr></thead>
-<tbody>${report.rows.map((r) => html`<tr><th scope="row">${r.name}</th><td>${r.status}</td><td>${r.minutes === null ? '—' : String(r.minutes)}</td><td>${r.score === null ? '—' : String(r.score)}</td>
-<td>${String(r.flags)}</td><td>${String(r.messages)} (${String(r.acknowledged)})</td><td>${String(r.extraMinutes)}</td><td>${utc(r.idConfirmedAt)}</td></tr>`)}</tbody></table>`);
+<table id="report-rows"><thead><tr><th scope="col">Student</th>${rowSession ? html`<th scope="col">Session</th>` : ''}<th scope="col">Status</th><th scope="col">Minutes</th><th scope="col">Score</th><th scope="col">Flags</th><th scope="col">Messages (acknowledged)</th><th scope="col">Extra minutes</th><th scope="col">ID confirmed</th></tr></thead>
+<tbody>${report.rows.map((r, i) => html`<tr><th scope="row">${r.name}</th>${rowSession ? html`<td>${rowSession[i]}</td>` : ''}<td>${r.status}</td><td>${r.minutes === null ? '—' : String(r.minutes)}</td><td>${r.score === null ? '—' : String(r.score)}</td>
+<td>${String(r.flags)}</td><td>${String(r.messages)} (${String(r.acknowledged)})</td><td>${String(r.extraMinutes)}</td><td>${utc(r.idConfirmedAt)}</td></tr>`)}</tbody></table>`;
+}
+
+/** The session's report: participation, completion, time, scores, flags, messages and extra time, with charts. */
+export function reportPage(session: Session, quiz: Quiz, report: SessionReport, query: string) {
+  const base = `/app/sessions/${session.id}`;
+  return page(`Report · ${session.name}`, html`<p><a href="${base}?${query}">← ${session.name}</a></p>
+<h1>Report: ${session.name}</h1>
+<p>${quiz.title}. ${sessionState(session)}.</p>
+<p><a href="${base}/report.csv?${query}">Download as CSV</a> · <a href="${base}/report.pdf?${query}">Download as PDF</a></p>
+${reportBody(report)}`);
+}
+
+/** Every session of a quiz: the same figures over all, and a line per session. */
+export function quizReportPage(quiz: Quiz, report: QuizReport, query: string) {
+  return page(`Sessions report · ${quiz.title}`, html`<p><a href="/app/quizzes/${quiz.id}/sessions?${query}">← Sessions of ${quiz.title}</a></p>
+<h1>All sessions of ${quiz.title}</h1>
+<table id="report-sessions"><caption class="muted">Each session</caption><thead><tr><th scope="col">Session</th><th scope="col">State</th><th scope="col">Invited</th><th scope="col">Joined</th><th scope="col">Completed</th><th scope="col">Completion rate</th></tr></thead>
+<tbody>${report.sessions.map(({ session, report: r }) => html`<tr><th scope="row"><a href="/app/sessions/${session.id}/report?${query}">${session.name}</a></th><td>${sessionState(session)}</td><td>${String(r.invited)}</td><td>${String(r.joined)}</td><td>${String(r.completed)}</td><td>${percent(r.completionRate)}</td></tr>`)}</tbody></table>
+${reportBody(report, report.rowSessions)}`);
 }
