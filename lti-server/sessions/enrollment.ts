@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sessionParticipants, type proctoredSessions } from '../../models/schema.ts';
 import type { PolicyProfile } from '../../models/session-profiles.ts';
 import type { Database } from '../database.ts';
+import { parseCsv } from '../review/csv.ts';
 
 type Session = typeof proctoredSessions.$inferSelect;
 type Participant = typeof sessionParticipants.$inferSelect;
@@ -12,26 +13,6 @@ type Writer = Pick<Database, 'select' | 'insert' | 'update'>;
 
 export const participantCsvHeader = ['name', 'email', 'lms_user_id'];
 export const participantCsvTemplate = `${participantCsvHeader.join(',')}\r\nAda Lovelace,ada@example.edu,1042\r\n`;
-
-/** RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows.filter((r) => r.some((v) => v.trim() !== ''));
-}
 
 export type ImportRow = { line: number; name: string; email: string | null; lmsUserId: string | null };
 export type RowReport = { line: number; name: string; result: 'added' | 'refused'; reason?: string };

@@ -123,6 +123,7 @@ export async function participantCompleted(db: Pick<Database, 'update' | 'execut
 /** The identities of a launch, from its stored row. */
 export function studentIdentity(actor: LtiActor, launchRow: { email: string | null; token: Record<string, unknown> }): StudentIdentity {
   const custom = (launchRow.token.platformContext as { custom?: { canvas_user_id?: unknown } } | undefined)?.custom;
+  // Canvas's own user id: how its quiz submissions name the student (gate/unproctored-attempts.ts).
   const lmsUserId = typeof custom?.canvas_user_id === 'string' && /^[0-9]{1,20}$/.test(custom.canvas_user_id) ? custom.canvas_user_id : null;
   return { userId: actor.userId, lmsUserId, email: launchRow.email, name: actor.userName };
 }

@@ -16,6 +16,7 @@ import { startServer, stopServer } from '../support/server-process.ts';
 import { until } from '../support/wait.ts';
 import { scheduleSession } from '../support/sessions.ts';
 import type { ChildProcess } from 'node:child_process';
+import { extensionCall } from '../support/extension-api.ts';
 
 const test = lmsTest({ environment: { HEARTBEAT_TIMEOUT_SECONDS: '2' } });
 
@@ -57,10 +58,6 @@ async function openStream(url: string, cookie: string) {
   };
 }
 
-async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
-}
 
 async function newSession(invigil: TestInvigil, platform: Parameters<typeof launch>[0], resource: string, name: string) {
   const quizId = platform.resourceLinks.get(resource)!.custom.invigil_quiz;
@@ -98,12 +95,12 @@ describe('the live dashboard', () => {
     const created = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
     const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
     await stream.next('Liv in session', (e) => e.event === 'participant' && e.data.status === 'in_session');
-    const startedAttempt = (await api(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: { liveSnapshotSeconds?: number } };
+    const startedAttempt = (await extensionCall(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: { liveSnapshotSeconds?: number } };
     const token = startedAttempt.attemptToken;
     // In a session the extension is asked for a small picture every 10 s; the latest is on the dashboard.
     expect(startedAttempt.attempt.liveSnapshotSeconds).toBe(10);
     const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a small webcam picture')]);
-    expect((await api(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: picture.toString('base64'), takenAt: Date.now() }, token)).status).toBe(200);
+    expect((await extensionCall(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: picture.toString('base64'), takenAt: Date.now() }, token)).status).toBe(200);
     const pictured = await stream.next('the row with its picture', (e) => e.event === 'participant' && Boolean(e.data.snapshotAt));
     const shown = await fetch(`${invigil.url}/app/sessions/${sessionId}/participants/${pictured.data.id}/snapshot.jpg?c=${teacher.scope}`, { headers: { cookie: teacher.browser.cookiesFor(invigil.url) } });
     expect(shown.headers.get('content-type')).toBe('image/jpeg');
@@ -111,7 +108,7 @@ describe('the live dashboard', () => {
     expect((await fetch(`${invigil.url}/app/sessions/${sessionId}/participants/${pictured.data.id}/snapshot.jpg`)).status).toBe(401);
 
     const at = Date.now();
-    const flagged = await api(invigil, `/attempts/${attemptId}/flags`, { flags: [{ id: 'phone-1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 3000,
+    const flagged = await extensionCall(invigil, `/attempts/${attemptId}/flags`, { flags: [{ id: 'phone-1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 3000,
       explanation: { model: 'test', thresholds: {}, scores: [0.9], samples: 5, samplesHeld: 3, summary: 'A phone in view for 3 s.' } }] }, token);
     expect(flagged.status).toBe(200);
     const alert = await stream.next('the phone alert', (e) => e.event === 'flag' && e.data.type === 'phone');
@@ -123,10 +120,10 @@ describe('the live dashboard', () => {
     await stream.next('the silence alert', (e) => e.event === 'flag' && e.data.type === 'heartbeat_lost');
     const back = stream.events.length;
     const beat = { counter: 1, sentAt: Date.now() };
-    expect((await api(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token)).status).toBe(200);
+    expect((await extensionCall(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token)).status).toBe(200);
     await stream.next('Liv back in session', (e) => e.event === 'participant' && e.data.status === 'in_session', back);
 
-    expect((await api(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);
+    expect((await extensionCall(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);
     await stream.next('Liv complete', (e) => e.event === 'participant' && e.data.status === 'complete');
     stream.close();
   });
@@ -166,9 +163,9 @@ describe('pictures outside a session', () => {
     const student = await launch(platform, { user: 'student-alone', name: 'Al Alone', role: 'learner', resource: resourceLinkId });
     const created = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
     const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
-    const started = (await api(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: Record<string, unknown> };
+    const started = (await extensionCall(invigil, '/attempts/start', { startToken })).body as { attemptToken: string; attempt: Record<string, unknown> };
     expect(started.attempt).not.toHaveProperty('liveSnapshotSeconds');
-    const refused = await api(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]).toString('base64'), takenAt: Date.now() }, started.attemptToken);
+    const refused = await extensionCall(invigil, `/attempts/${attemptId}/snapshot`, { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]).toString('base64'), takenAt: Date.now() }, started.attemptToken);
     expect(refused.status).toBe(409);
     expect(await invigil.db.select().from(liveSnapshots)).toHaveLength(1); // the session student's, from the test before
   });

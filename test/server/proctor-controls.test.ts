@@ -11,15 +11,11 @@ import { attempts, proctoredSessions, proctorMessages, sessionLog, sessionPartic
 import { connectMoodle, scheduleSession } from '../support/sessions.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch, quizSettingsForm } from '../support/flows.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { extensionCall } from '../support/extension-api.ts';
 
 const cmid = 41;
 const test = lmsTest({ quiz: (quizUrl) => ({ ...quizSettingsForm, quizUrl: quizUrl.replace(/id=\d+/, `id=${cmid}`) }) });
 
-async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
-}
 
 describe('the proctor\'s controls', () => {
   test('message and acknowledgement, pause and resume with the time given back in Moodle, extra time, ending an attempt', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
@@ -36,11 +32,11 @@ describe('the proctor\'s controls', () => {
     await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${student.scope}`, { form: { code } });
     const attempt = await student.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${student.scope}`, { json: { acknowledged: true } });
     const { attemptId, startToken } = JSON.parse(attempt.body) as { attemptId: string; startToken: string };
-    const token = (await api(invigil, '/attempts/start', { startToken })).body.attemptToken as string;
+    const token = (await extensionCall(invigil, '/attempts/start', { startToken })).body.attemptToken as string;
     let counter = 0;
     const heartbeat = async () => {
       const beat = { counter: ++counter, sentAt: Date.now() };
-      const answer = await api(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token);
+      const answer = await extensionCall(invigil, `/attempts/${attemptId}/heartbeat`, { ...beat, signature: await signHeartbeat(token, attemptId, beat) }, token);
       expect(answer.status).toBe(200);
       return (answer.body as unknown as HeartbeatResponse).proctor!;
     };
@@ -59,7 +55,7 @@ describe('the proctor\'s controls', () => {
     expect(await control({ who: 'all', action: 'message', text: 'Ten minutes left.' })).toContain('Message sent to everyone in the session (1).');
     const withMessage = await heartbeat();
     expect(withMessage.messages.map((m) => m.text)).toEqual(['Ten minutes left.']);
-    const ack = await api(invigil, `/attempts/${attemptId}/proctor-messages/${withMessage.messages[0].id}/acknowledge`, {}, token);
+    const ack = await extensionCall(invigil, `/attempts/${attemptId}/proctor-messages/${withMessage.messages[0].id}/acknowledge`, {}, token);
     expect(ack.body).toEqual({ acknowledged: true });
     expect((await heartbeat()).messages).toEqual([]);
     const [stored] = await invigil.db.select().from(proctorMessages).where(eq(proctorMessages.participantId, participant.id));
@@ -105,7 +101,7 @@ describe('the proctor\'s controls', () => {
     await dee.browser.request(dee.page.url);
     await dee.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${dee.scope}`, { form: { code } });
     const first = JSON.parse((await dee.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${dee.scope}`, { json: { acknowledged: true } })).body) as { attemptId: string; startToken: string };
-    expect((await api(invigil, '/attempts/start', { startToken: first.startToken })).status).toBe(201);
+    expect((await extensionCall(invigil, '/attempts/start', { startToken: first.startToken })).status).toBe(201);
     const laptop = await launch(platform, { user: 'student-dee', name: 'Dee Device', role: 'learner', resource: resourceLinkId });
     await laptop.browser.request(laptop.page.url);
     const refused = await laptop.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${laptop.scope}`, { json: { acknowledged: true } });

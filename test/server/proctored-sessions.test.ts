@@ -13,6 +13,7 @@ import { lmsTest } from '../support/fixtures.ts';
 import { launch } from '../support/flows.ts';
 import { freePort, type TestInvigil } from '../support/invigil.ts';
 import { until } from '../support/wait.ts';
+import { extensionCall } from '../support/extension-api.ts';
 
 const smtpPort = await freePort();
 const test = lmsTest({ environment: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Invigil <proctoring@example.edu>', HEARTBEAT_TIMEOUT_SECONDS: '5' } });
@@ -51,10 +52,6 @@ async function createSession(invigil: TestInvigil, t: Teacher, quizId: string, f
 }
 const sessionIdOf = (url: string) => /\/app\/sessions\/([0-9a-f-]{36})/.exec(url)?.[1];
 
-async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
-}
 
 const received: ParsedMail[] = [];
 const smtp = new SMTPServer({
@@ -216,14 +213,14 @@ describe('the student\'s way in', () => {
     const { attemptId, startToken } = JSON.parse(created.body) as { attemptId: string; startToken: string };
     const statusOnPage = async () => /data-participant="\d+" data-status="([a-z_]+)"><th scope="row">Ada Lovelace/.exec((await t.browser.request(`${invigil.url}/app/sessions/${state.sessionId}?c=${t.scope}`)).body)?.[1];
     expect(await statusOnPage()).toBe('in_session');
-    const run = await api(invigil, '/attempts/start', { startToken });
+    const run = await extensionCall(invigil, '/attempts/start', { startToken });
     const token = run.body.attemptToken as string;
     // Heartbeats older than the timeout: Disconnected; a fresh one: In Session again.
     await invigil.db.update(attempts).set({ lastHeartbeatAt: new Date(Date.now() - 60_000) }).where(eq(attempts.id, attemptId));
     expect(await statusOnPage()).toBe('disconnected');
     await invigil.db.update(attempts).set({ lastHeartbeatAt: new Date() }).where(eq(attempts.id, attemptId));
     expect(await statusOnPage()).toBe('in_session');
-    const finished = await api(invigil, `/attempts/${attemptId}/finish`, {}, token);
+    const finished = await extensionCall(invigil, `/attempts/${attemptId}/finish`, {}, token);
     expect(finished.status).toBe(200);
     expect(await statusOnPage()).toBe('complete');
 

@@ -5,24 +5,20 @@ import { attemptQuota } from '../../models/recording.ts';
 import type { StartAttemptResponse } from '../../models/contracts.ts';
 import { deepLinkQuiz, launch } from '../support/flows.ts';
 import { lmsTest } from '../support/fixtures.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { extensionCall } from '../support/extension-api.ts';
 
 const settings = { title: 'Timed quiz', recordWebcam: 'on', recordScreen: 'on', lockdownPreset: 'off', policyText: 'Recorded.', timeLimitMinutes: '30', maxAttempts: '2', webcamKbps: '300', screenKbps: '350' };
 const test = lmsTest({ quiz: (quizUrl) => ({ ...settings, quizUrl }) });
 
-async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as { error?: { code: string; message: string } } & Record<string, unknown> };
-}
 
 describe('quotas', () => {
   test('an attempt may upload what its time limit and bitrates allow, and no more', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
     const student = await launch(platform, { user: 'student-quota', role: 'learner', resource: resourceLinkId });
     const created = await student.browser.request(student.page.url.replace(/\/take\?/, '/attempts?'), { json: { acknowledged: true } });
     const { startToken } = JSON.parse(created.body) as { startToken: string };
-    const { attempt, attemptToken } = (await api(invigil, '/attempts/start', { startToken })).body as unknown as StartAttemptResponse;
+    const { attempt, attemptToken } = (await extensionCall(invigil, '/attempts/start', { startToken })).body as unknown as StartAttemptResponse;
     const quota = attemptQuota({ webcamKbps: 300, screenKbps: 350, recordMicrophone: false, timeLimitMinutes: 30 });
-    const chunk = (segment: number, seq: number, bytes = 1000) => api(invigil, `/attempts/${attempt.id}/chunks`, { stream: 'webcam', segment, seq, bytes, sha256: 'a'.repeat(64), segmentStartedAt: Date.now() }, attemptToken);
+    const chunk = (segment: number, seq: number, bytes = 1000) => extensionCall(invigil, `/attempts/${attempt.id}/chunks`, { stream: 'webcam', segment, seq, bytes, sha256: 'a'.repeat(64), segmentStartedAt: Date.now() }, attemptToken);
 
     expect((await chunk(0, quota.maxSeq)).status).toBe(200);
     const pastSeq = await chunk(0, quota.maxSeq + 1);
@@ -45,7 +41,7 @@ describe('quotas', () => {
     for (let i = 0; i < 2; i++) {
       const created = await student.browser.request(createUrl, { json: { acknowledged: true } });
       expect(created.status).toBe(201);
-      expect((await api(invigil, '/attempts/start', { startToken: (JSON.parse(created.body) as { startToken: string }).startToken })).status).toBe(201);
+      expect((await extensionCall(invigil, '/attempts/start', { startToken: (JSON.parse(created.body) as { startToken: string }).startToken })).status).toBe(201);
     }
     const third = await student.browser.request(createUrl, { json: { acknowledged: true } });
     expect(third.status).toBe(409);
@@ -59,7 +55,7 @@ describe('quotas', () => {
     const student = await launch(platform, { user: 'student-lms-limit', role: 'learner', resource: resourceLinkId });
     const createUrl = student.page.url.replace(/\/take\?/, '/attempts?');
     const first = await student.browser.request(createUrl, { json: { acknowledged: true } });
-    expect((await api(invigil, '/attempts/start', { startToken: (JSON.parse(first.body) as { startToken: string }).startToken })).status).toBe(201);
+    expect((await extensionCall(invigil, '/attempts/start', { startToken: (JSON.parse(first.body) as { startToken: string }).startToken })).status).toBe(201);
     const second = await student.browser.request(createUrl, { json: { acknowledged: true } });
     expect(second.status).toBe(409);
     expect(JSON.parse(second.body).error.message).toContain('all 1 proctored attempt this quiz allows');

@@ -14,6 +14,7 @@ import { deepLinkQuiz, launch } from '../support/flows.ts';
 import { freePort } from '../support/invigil.ts';
 import { gapShape, lumaOf, seedGapRecording } from '../support/gap-recording.ts';
 import { until } from '../support/wait.ts';
+import { parseCsv } from '../../lti-server/review/csv.ts';
 
 const require = createRequire(import.meta.url);
 const smtpPort = await freePort();
@@ -235,22 +236,6 @@ describe('the student\'s side and the email', () => {
     }
   });
 });
-
-/** RFC 4180 rows (quoted cells with commas, quotes and line breaks). */
-function parseCsv(text: string) {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += c;
-  }
-  return rows;
-}
 
 describe('exports', () => {
   test('the course CSV has a row per flag (and per attempt without one) matching the database, and is audited', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {

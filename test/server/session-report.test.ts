@@ -9,16 +9,12 @@ import { sessionParticipants } from '../../models/schema.ts';
 import { connectMoodle, scheduleSession } from '../support/sessions.ts';
 import { lmsTest } from '../support/fixtures.ts';
 import { launch, quizSettingsForm } from '../support/flows.ts';
-import type { TestInvigil } from '../support/invigil.ts';
+import { extensionCall } from '../support/extension-api.ts';
 
 const require = createRequire(import.meta.url);
 const cmid = 51;
 const test = lmsTest({ quiz: (quizUrl) => ({ ...quizSettingsForm, quizUrl: quizUrl.replace(/id=\d+/, `id=${cmid}`) }) });
 
-async function api(invigil: TestInvigil, pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${invigil.url}/ext${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
-}
 
 describe('the session report', () => {
   test('figures, charts with their numbers, the CSV against the database and the PDF', async ({ lms: { invigil, platform }, quiz: { resourceLinkId } }) => {
@@ -37,11 +33,11 @@ describe('the session report', () => {
       await s.browser.request(`${invigil.url}/app/quizzes/${quizId}/session-entry?c=${s.scope}`, { form: { code } });
       if (user === 'student-cy') continue;
       const { attemptId, startToken } = JSON.parse((await s.browser.request(`${invigil.url}/app/quizzes/${quizId}/attempts?c=${s.scope}`, { json: { acknowledged: true } })).body) as { attemptId: string; startToken: string };
-      tokens.set(user, { attemptId, token: (await api(invigil, '/attempts/start', { startToken })).body.attemptToken as string });
+      tokens.set(user, { attemptId, token: (await extensionCall(invigil, '/attempts/start', { startToken })).body.attemptToken as string });
     }
     const ann = tokens.get('student-ann')!;
     const at = Date.now();
-    await api(invigil, `/attempts/${ann.attemptId}/flags`, { flags: [{ id: 'p1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 2000, explanation: { model: 't', thresholds: {}, scores: [], samples: 3, samplesHeld: 3, summary: 'A phone.' } }] }, ann.token);
+    await extensionCall(invigil, `/attempts/${ann.attemptId}/flags`, { flags: [{ id: 'p1', type: 'phone', severity: 'high', startedAt: at, endedAt: at + 2000, explanation: { model: 't', thresholds: {}, scores: [], samples: 3, samplesHeld: 3, summary: 'A phone.' } }] }, ann.token);
     const control = async (form: Record<string, string>) => {
       await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/dashboard?c=${teacher.scope}`);
       expect((await teacher.browser.request(`${invigil.url}/app/sessions/${sessionId}/controls?c=${teacher.scope}`, { form })).status).toBe(200);
@@ -49,7 +45,7 @@ describe('the session report', () => {
     await control({ who: 'all', action: 'message', text: 'Half time.' });
     const [ben] = await invigil.db.select().from(sessionParticipants).where(eq(sessionParticipants.userId, 'student-ben'));
     await control({ who: String(ben.id), action: 'extra_time', minutes: '4' });
-    for (const { attemptId, token } of tokens.values()) expect((await api(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);
+    for (const { attemptId, token } of tokens.values()) expect((await extensionCall(invigil, `/attempts/${attemptId}/finish`, {}, token)).status).toBe(200);
     const now = Math.floor(Date.now() / 1000);
     platform.moodle.attempts.push(
       { id: 9001, quiz: moodleQuiz.quizId, userid: 'student-ann', attempt: 1, state: 'finished', timestart: now - 600, timefinish: now, page: 0, answers: {}, sumgrades: 7 },

@@ -6,7 +6,7 @@ import { readQuizSettings } from '../quizzes/settings.ts';
 import { closeGate } from '../../gate/quiz-gates.ts';
 import { postProctoringScore } from '../../gate/proctoring-grade.ts';
 import { signHeartbeat } from '../../../models/heartbeat.ts';
-import { attempts, launches } from '../../../models/schema.ts';
+import { attempts } from '../../../models/schema.ts';
 import { attemptLimit } from '../../../models/contracts.ts';
 import { anonymous, attemptBearer, launchSession, sessionQuery } from '../../http/authenticate.ts';
 import { conflict, HttpError, unauthorized } from '../../http/errors.ts';
@@ -63,9 +63,10 @@ export function attemptPages({ db, tokens, config, limiter, queue }: RouteContex
     .load(loadQuiz(db), 'That quiz').authorize(quizPolicy, 'take')
     .handle(async ({ res, actor, record: quiz }) => {
     // Attempts that started count; a start page opened and left does not.
-    const [launch] = await db.select({ token: launches.token, email: launches.email }).from(launches).where(eq(launches.id, actor.launchId));
-    const custom = (launch?.token.platformContext as { custom?: { allowed_attempts?: unknown; canvas_user_id?: unknown } } | undefined)?.custom;
-    const sessionState = await studentSessionState(db, quiz, studentIdentity(actor, { email: launch?.email ?? null, token: launch?.token ?? {} }));
+    const launch = await launchOf(db, actor);
+    const custom = (launch.token.platformContext as { custom?: { allowed_attempts?: unknown } } | undefined)?.custom;
+    const student = studentIdentity(actor, launch);
+    const sessionState = await studentSessionState(db, quiz, student);
     if (sessionState.kind === 'code') throw conflict('This quiz is taken in a proctored session: enter its enrollment code first.');
     if (sessionState.kind === 'waiting') throw conflict('Your proctor has not started the session yet: wait in the lobby.');
     // A student going on on another device, as their proctor allowed: the same attempt in the LMS, not another one.
@@ -83,7 +84,7 @@ export function attemptPages({ db, tokens, config, limiter, queue }: RouteContex
       userId: actor.userId,
       userName: actor.userName,
       // Canvas's own user id: how its quiz submissions name the student (gate/unproctored-attempts.ts).
-      lmsUserId: typeof custom?.canvas_user_id === 'string' && /^[0-9]{1,20}$/.test(custom.canvas_user_id) ? custom.canvas_user_id : null,
+      lmsUserId: student.lmsUserId,
       policyAcknowledgedAt: new Date(),
       startTokenHash: start.hash,
       startTokenExpiresAt: start.expiresAt,

@@ -54,11 +54,18 @@ async function sessionList(db: Database, quiz: Quiz) {
   });
 }
 
-/** The rules the session breaks at this stage, with the auditor's invitation as recorded. */
-async function profileRefusals(db: Database, session: typeof proctoredSessions.$inferSelect, quiz: Quiz, stage: 'schedule' | 'start', holidays: string[]): Promise<Refusal[]> {
+type Planned = Pick<typeof proctoredSessions.$inferSelect, 'profileKey' | 'startsAt' | 'durationMinutes' | 'flexibleStart' | 'windowEndsAt' | 'maxUsers'>;
+
+/**
+ * The rules a session breaks at this stage. A stored session (with its id) is checked with its auditor's invitation
+ * as recorded; one not yet created has none.
+ */
+async function profileRefusals(db: Database, session: Planned & { id?: string }, quiz: Quiz, stage: 'schedule' | 'start', holidays: string[]): Promise<Refusal[]> {
   const profile = policyProfiles[session.profileKey];
   if (!profile) return [];
-  const [{ invited }] = await db.select({ invited: min(sessionAuditors.invitedAt) }).from(sessionAuditors).where(eq(sessionAuditors.sessionId, session.id));
+  const [{ invited }] = session.id
+    ? await db.select({ invited: min(sessionAuditors.invitedAt) }).from(sessionAuditors).where(eq(sessionAuditors.sessionId, session.id))
+    : [{ invited: null }];
   return checkSession(profile, {
     startsAt: session.startsAt, durationMinutes: session.durationMinutes + (session.flexibleStart && session.windowEndsAt ? (session.windowEndsAt.getTime() - session.startsAt.getTime()) / 60_000 : 0),
     maxUsers: session.maxUsers, recorded: readQuizSettings(quiz.settings).recordWebcam, auditorInvitedAt: invited,
@@ -99,7 +106,7 @@ export function sessionPages({ db, lti, limiter, queue, config, feed, connection
         .send(sessionsPage(quiz, await sessionList(db, quiz), { csrf: session.csrfToken, query: q, values: req.body as FormValues, problems }));
       const values = sessionValues(input, actor);
       if (input.flexibleStart && !input.windowMinutes) return again(['A flexible start needs a start window: how long after the start time you may start the session.']);
-      const refusals = await profileRefusals(db, { ...values, id: '00000000-0000-0000-0000-000000000000', quizId: quiz.id, startedAt: null, endedAt: null, voidedAt: null, voidReason: null, deliveredAt: null, deliveryLateAlertedAt: null, createdAt: new Date() }, quiz, 'schedule', holidays);
+      const refusals = await profileRefusals(db, values, quiz, 'schedule', holidays);
       if (refusals.length) return again(refusals.map((r) => r.message));
       let created: typeof proctoredSessions.$inferSelect | undefined;
       for (let tries = 0; !created && tries < 5; tries++) {
